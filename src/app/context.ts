@@ -1,0 +1,23 @@
+import { getContext, setContext } from 'svelte';
+import type { Library } from '../state/library.svelte.ts';
+import type { Navigation } from '../state/navigation.svelte.ts';
+import type { Settings } from '../state/settings.svelte.ts';
+
+/** What every view of one Folio instance shares. */
+export interface FolioContext {
+  settings: Settings;
+  nav: Navigation;
+  library: Library;
+}
+
+const KEY = Symbol('folio');
+
+export function setFolio(context: FolioContext): void {
+  setContext(KEY, context);
+}
+
+export function getFolio(): FolioContext {
+  const context = getContext<FolioContext | undefined>(KEY);
+  if (!context) throw new Error('Folio components must be rendered inside App');
+  return context;
+}

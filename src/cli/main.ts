@@ -1,0 +1,119 @@
+/**
+ * `npm run corpus -- <inputs...> [--out public/corpus] [--skip-invalid] [--title "..."]`
+ * Exit codes: 0 built, 1 build failed (every error printed), 2 bad command line.
+ */
+import { DEFAULT_OUT, isMainModule, runBuild, type RunBuildOptions } from './run-build.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export const USAGE = `Usage: npm run corpus -- <inputs...> [options]
+
+Builds a Folio corpus (manifest.json + content-hashed article chunks) from article files.
+
+Inputs: .json files ({"articles": [...]} or a bare array), .ndjson/.jsonl files (one article
+per line), or folders, which are searched for those files.
+
+Options:
+  --out <folder>     where to write the corpus (default: ${DEFAULT_OUT}); it is replaced
+                     only when the build succeeds
+  --skip-invalid     leave invalid articles out (and list them) instead of failing
+  --title <text>     corpus title (default: the first input's "title", else "Folio")
+  -h, --help         show this help
+`;
+
+export type ParsedArgs =
+  | { kind: 'help' }
+  | { kind: 'error'; message: string }
+  | { kind: 'build'; options: Pick<RunBuildOptions, 'inputs' | 'out' | 'skipInvalid' | 'title'> };
+
+/** Reads the command line; `--out x` and `--out=x` both work, and `--` ends the options. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const inputs: string[] = [];
+  let out = DEFAULT_OUT;
+  let title: string | undefined;
+  let skipInvalid = false;
+  let onlyInputs = false;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (onlyInputs || !arg.startsWith('-') || arg === '-') {
+      inputs.push(arg);
+      continue;
+    }
+    const [name = '', inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg];
+    const value = (): string | undefined => {
+      if (inline !== undefined) return inline;
+      i += 1;
+      return argv[i];
+    };
+    switch (name) {
+      case '--':
+        onlyInputs = true;
+        break;
+      case '-h':
+      case '--help':
+        return { kind: 'help' };
+      case '--skip-invalid':
+        skipInvalid = true;
+        break;
+      case '--out': {
+        const v = value();
+        if (v === undefined || v === '') return { kind: 'error', message: '--out needs a folder' };
+        out = v;
+        break;
+      }
+      case '--title': {
+        const v = value();
+        if (v === undefined || v.trim() === '') return { kind: 'error', message: '--title needs a text' };
+        title = v.trim();
+        break;
+      }
+      default:
+        return { kind: 'error', message: `unknown option ${arg}` };
+    }
+  }
+  if (inputs.length === 0) return { kind: 'error', message: 'no inputs given' };
+  return { kind: 'build', options: { inputs, out, skipInvalid, ...(title === undefined ? {} : { title }) } };
+}
+
+export interface CliIo {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  cwd: string;
+}
+
+const defaultIo: CliIo = {
+  stdout: (line) => console.log(line),
+  stderr: (line) => console.error(line),
+  cwd: process.cwd(),
+};
+
+/** Runs the CLI and returns its exit code (tests call this instead of spawning a process). */
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (parsed.kind === 'help') {
+    io.stdout(USAGE);
+    return EXIT_OK;
+  }
+  if (parsed.kind === 'error') {
+    io.stderr(`error: ${parsed.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const result = await runBuild({ ...parsed.options, cwd: io.cwd, log: io.stdout, logError: io.stderr });
+  return result.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+if (isMainModule(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = EXIT_FAILED;
+    },
+  );
+}

@@ -1,0 +1,125 @@
+import { parseHash, type Route } from '../app/router.ts';
+
+/** What a history entry needs to look as it was when the reader comes back to it. */
+export interface EntrySnapshot {
+  y: number;
+  /** How many list items were shown, so a list can load that many before scrolling. */
+  shown: number;
+}
+
+const SESSION_KEY = 'folio:scroll';
+const MAX_REMEMBERED = 100;
+
+interface EntryState {
+  folioKey: string;
+}
+
+function isEntryState(value: unknown): value is EntryState {
+  return typeof value === 'object' && value !== null && typeof (value as EntryState).folioKey === 'string';
+}
+
+function isSnapshot(value: unknown): value is EntrySnapshot {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.y === 'number' && typeof v.shown === 'number';
+}
+
+function newKey(): string {
+  return Math.random().toString(36).slice(2) + Date.now().toString(36);
+}
+
+/**
+ * The current route, from the hash, and a scroll snapshot per history entry: the
+ * browser's own restoration runs before our async content renders, so we keep it.
+ */
+export class Navigation {
+  route = $state<Route>({ name: 'home' });
+  /** Bumped on every navigation, so views can tell a new visit of the same route. */
+  visit = $state(0);
+  #key = '';
+  #restoring: EntrySnapshot | null = null;
+  // Not reactive on purpose: nothing renders from it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #snapshots = new Map<string, EntrySnapshot>();
+  #window: Window;
+
+  constructor(win: Window = window) {
+    this.#window = win;
+    this.#load();
+    win.history.scrollRestoration = 'manual';
+    this.#arrive();
+    win.addEventListener('hashchange', () => {
+      this.#save();
+      this.#arrive();
+    });
+    // A reload or a closed tab keeps the position of the entry being read.
+    win.addEventListener('pagehide', () => this.#save());
+  }
+
+  /** The snapshot to restore for this visit, or null for a fresh visit (top of page). */
+  get restoring(): EntrySnapshot | null {
+    return this.#restoring;
+  }
+
+  /** Lists report how many items they show, so coming back shows as many. */
+  setShown(shown: number): void {
+    const snap = this.#snapshots.get(this.#key) ?? { y: 0, shown };
+    this.#snapshots.set(this.#key, { ...snap, shown });
+  }
+
+  /** Called by a view once its content is on screen. */
+  settle(): void {
+    const y = this.#restoring?.y ?? 0;
+    this.#window.scrollTo(0, y);
+    this.#restoring = null;
+  }
+
+  go(hash: string): void {
+    this.#window.location.hash = hash;
+  }
+
+  #arrive(): void {
+    const state: unknown = this.#window.history.state;
+    if (isEntryState(state)) {
+      this.#key = state.folioKey;
+      this.#restoring = this.#snapshots.get(this.#key) ?? null;
+    } else {
+      this.#key = newKey();
+      this.#restoring = null;
+      this.#window.history.replaceState({ folioKey: this.#key } satisfies EntryState, '');
+    }
+    this.route = parseHash(this.#window.location.hash);
+    this.visit += 1;
+  }
+
+  #save(): void {
+    const snap = this.#snapshots.get(this.#key);
+    this.#snapshots.set(this.#key, { y: this.#window.scrollY, shown: snap?.shown ?? 0 });
+    // Oldest entries go first: a Map iterates in insertion order.
+    while (this.#snapshots.size > MAX_REMEMBERED) {
+      const oldest = this.#snapshots.keys().next().value;
+      if (oldest === undefined) break;
+      this.#snapshots.delete(oldest);
+    }
+    try {
+      this.#window.sessionStorage.setItem(SESSION_KEY, JSON.stringify([...this.#snapshots]));
+    } catch {
+      // Without sessionStorage, positions last until the tab reloads.
+    }
+  }
+
+  #load(): void {
+    try {
+      const raw = this.#window.sessionStorage.getItem(SESSION_KEY);
+      const value: unknown = raw ? JSON.parse(raw) : [];
+      if (!Array.isArray(value)) return;
+      for (const entry of value) {
+        if (Array.isArray(entry) && typeof entry[0] === 'string' && isSnapshot(entry[1])) {
+          this.#snapshots.set(entry[0], entry[1]);
+        }
+      }
+    } catch {
+      // A corrupt value is ignored: worst case, the page opens at the top.
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Article, Manifest } from '../corpus/types.ts';
+
+/** Bump with a new cumulative step in `upgrade` below; never edit an old step. */
+export const DB_VERSION = 1;
+
+/** The app's database; the widget uses one per corpus URL (see dbNameFor). */
+export const APP_DB_NAME = 'folio';
+
+/** An article as stored: the built article plus derived index keys (IndexedDB cannot index null). */
+export interface StoredArticle extends Article {
+  /** Category, or '' when none. */
+  cat: string;
+  /** `YYYY-MM` of the date, or '' when undated. */
+  ym: string;
+  /** Hash of the corpus that last wrote this record: stale records are swept after an update. */
+  corpus: string;
+}
+
+/** Import progress and the completion marker, written last. */
+export interface CorpusState {
+  manifestUrl: string;
+  hash: string;
+  manifest: Manifest;
+  /** True only once every chunk is written and stale records are gone. */
+  complete: boolean;
+  /** Hashes of chunks already written for `hash`: a closed tab resumes here. */
+  doneChunks: string[];
+}
+
+export interface FolioDB extends DBSchema {
+  articles: {
+    key: string;
+    value: StoredArticle;
+    indexes: {
+      'by-ord': number;
+      'by-cat': [string, number];
+      'by-ym': [string, number];
+      'by-lang': [string, number];
+    };
+  };
+  meta: {
+    key: string;
+    value: CorpusState;
+  };
+}
+
+export type FolioDatabase = IDBPDatabase<FolioDB>;
+
+export const CORPUS_STATE_KEY = 'corpus';
+
+export interface ConnectionEvents {
+  /** Another tab wants a newer schema: we closed our connection. */
+  onVersionChange?: () => void;
+  /** An older tab keeps the database open: our upgrade waits for it. */
+  onBlocked?: () => void;
+  /** The browser closed the connection abnormally (storage cleared, disk error). */
+  onTerminated?: () => void;
+}
+
+export function dbNameFor(manifestUrl: string): string {
+  return `folio:${manifestUrl}`;
+}
+
+export async function openFolioDB(name: string, events: ConnectionEvents = {}): Promise<FolioDatabase> {
+  const db = await openDB<FolioDB>(name, DB_VERSION, {
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        const articles = database.createObjectStore('articles', { keyPath: 'id' });
+        articles.createIndex('by-ord', 'ord');
+        articles.createIndex('by-cat', ['cat', 'ord']);
+        articles.createIndex('by-ym', ['ym', 'ord']);
+        articles.createIndex('by-lang', ['lang', 'ord']);
+        database.createObjectStore('meta');
+      }
+    },
+    blocked() {
+      events.onBlocked?.();
+    },
+    blocking() {
+      // Let the other tab's upgrade proceed; this tab tells its reader to reload.
+      db.close();
+      events.onVersionChange?.();
+    },
+    terminated() {
+      events.onTerminated?.();
+    },
+  });
+  return db;
+}
+
+export function toStored(article: Article, corpusHash: string): StoredArticle {
+  return {
+    ...article,
+    cat: article.category ?? '',
+    ym: article.date ? article.date.slice(0, 7) : '',
+    corpus: corpusHash,
+  };
+}
