@@ -1,0 +1,61 @@
+/**
+ * `npm run bench`: benchmarks on the real corpora in ../shared/corpus, printed as a table
+ * and written to bench/results/. `--quick` runs each measure once instead of five times.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runBuild } from '../src/cli/run-build.ts';
+
+const SHARED = resolve(process.env.FOLIO_SHARED_CORPUS ?? '../shared/corpus');
+const CORPORA = ['en-news', 'zh-news', 'en-reuters'] as const;
+const QUICK = process.argv.includes('--quick');
+const RUNS = QUICK ? 1 : 5;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+interface BuildFigure {
+  corpus: string;
+  articles: number;
+  chunks: number;
+  runsMs: number[];
+  medianMs: number;
+}
+
+async function benchCorpusBuild(): Promise<BuildFigure[]> {
+  const figures: BuildFigure[] = [];
+  for (const name of CORPORA) {
+    const input = join(SHARED, `${name}.json`);
+    if (!existsSync(input)) {
+      console.log(`skip ${name}: ${input} is absent`);
+      continue;
+    }
+    const out = join(tmpdir(), `folio-bench-${name}`);
+    const runsMs: number[] = [];
+    let articles = 0;
+    let chunks = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const result = await runBuild({ inputs: [input], out, log: () => {}, logError: () => {} });
+      if (!result.ok || !result.manifest) throw new Error(`building ${name} failed`);
+      runsMs.push(result.elapsedMs);
+      articles = result.manifest.count;
+      chunks = result.manifest.chunks.length;
+    }
+    figures.push({ corpus: name, articles, chunks, runsMs, medianMs: median(runsMs) });
+  }
+  return figures;
+}
+
+const builds = await benchCorpusBuild();
+console.log(`\nCorpus build (npm run corpus, in-process, median of ${RUNS})`);
+console.table(
+  builds.map((b) => ({ corpus: b.corpus, articles: b.articles, chunks: b.chunks, 'median ms': Math.round(b.medianMs) })),
+);
+mkdirSync('bench/results', { recursive: true });
+const file = `bench/results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), quick: QUICK, corpusBuild: builds }, null, 2));
+console.log(`\nWrote ${file}`);
