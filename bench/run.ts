@@ -53,7 +53,12 @@ async function benchCorpusBuild(): Promise<BuildFigure[]> {
 const builds = await benchCorpusBuild();
 console.log(`\nCorpus build (npm run corpus, in-process, median of ${RUNS})`);
 console.table(
-  builds.map((b) => ({ corpus: b.corpus, articles: b.articles, chunks: b.chunks, 'median ms': Math.round(b.medianMs) })),
+  builds.map((b) => ({
+    corpus: b.corpus,
+    articles: b.articles,
+    chunks: b.chunks,
+    'median ms': Math.round(b.medianMs),
+  })),
 );
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
