@@ -2,12 +2,16 @@ import { getContext, setContext } from 'svelte';
 import type { Library } from '../state/library.svelte.ts';
 import type { Navigation } from '../state/navigation.svelte.ts';
 import type { Settings } from '../state/settings.svelte.ts';
+import type { UserData } from '../state/user-data.svelte.ts';
 
 /** What every view of one Folio instance shares. */
 export interface FolioContext {
   settings: Settings;
   nav: Navigation;
   library: Library;
+  user: UserData;
+  /** Opens the keyboard shortcuts dialog. */
+  showHelp: () => void;
 }
 
 const KEY = Symbol('folio');

@@ -8,6 +8,8 @@ export interface EntrySnapshot {
 }
 
 const SESSION_KEY = 'folio:scroll';
+/** The search page's query field, focused by the `/` shortcut. */
+export const SEARCH_INPUT_ID = 'folio-search-input';
 const MAX_REMEMBERED = 100;
 
 interface EntryState {
@@ -38,6 +40,7 @@ export class Navigation {
   visit = $state(0);
   #key = '';
   #restoring: EntrySnapshot | null = null;
+  #resume: { id: string; y: number } | null = null;
   // Not reactive on purpose: nothing renders from it.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #snapshots = new Map<string, EntrySnapshot>();
@@ -67,15 +70,36 @@ export class Navigation {
     this.#snapshots.set(this.#key, { ...snap, shown });
   }
 
-  /** Called by a view once its content is on screen. */
-  settle(): void {
-    const y = this.#restoring?.y ?? 0;
+  /**
+   * Called by a view once its content is on screen: back/forward returns to where the
+   * reader was; a fresh visit starts at `freshY` (the top, or a resumed position).
+   */
+  settle(freshY = 0): void {
+    const y = this.#restoring?.y ?? freshY;
     this.#window.scrollTo(0, y);
     this.#restoring = null;
   }
 
+  /** "Continue reading": the next visit of article `id` opens at `y`. */
+  resumeAt(id: string, y: number): void {
+    this.#resume = { id, y };
+  }
+
+  /** The resume position asked for article `id`, once. */
+  takeResume(id: string): number | undefined {
+    const resume = this.#resume;
+    this.#resume = null;
+    return resume?.id === id ? resume.y : undefined;
+  }
+
   go(hash: string): void {
     this.#window.location.hash = hash;
+  }
+
+  /** The `/` shortcut: the search page, or its field when already there. */
+  openSearch(): void {
+    if (this.route.name === 'search') this.#window.document.getElementById(SEARCH_INPUT_ID)?.focus();
+    else this.go('#/search?q=');
   }
 
   #arrive(): void {

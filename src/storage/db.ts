@@ -2,7 +2,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Article, Manifest } from '../corpus/types.ts';
 
 /** Bump with a new cumulative step in `upgrade` below; never edit an old step. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** The app's database; the widget uses one per corpus URL (see dbNameFor). */
 export const APP_DB_NAME = 'folio';
@@ -43,6 +43,38 @@ export interface FolioDB extends DBSchema {
     key: string;
     value: CorpusState;
   };
+  /** The reader's own data: kept apart from the corpus, so corpus updates never touch it. */
+  saved: {
+    key: string;
+    value: SavedArticle;
+    indexes: { 'by-time': number };
+  };
+  history: {
+    key: string;
+    value: HistoryEntry;
+    indexes: { 'by-time': number };
+  };
+}
+
+/** What a saved-list row needs, copied at save time so it shows even if the article leaves the corpus. */
+export interface SavedArticle {
+  id: string;
+  title: string;
+  lang: string;
+  date: string | null;
+  category: string | null;
+  savedAt: number;
+}
+
+export interface HistoryEntry {
+  id: string;
+  title: string;
+  lang: string;
+  readAt: number;
+  /** Scroll offset in CSS pixels when the reader left. */
+  y: number;
+  /** Share of the article read, 0 to 1. */
+  progress: number;
 }
 
 export type FolioDatabase = IDBPDatabase<FolioDB>;
@@ -72,6 +104,10 @@ export async function openFolioDB(name: string, events: ConnectionEvents = {}): 
         articles.createIndex('by-ym', ['ym', 'ord']);
         articles.createIndex('by-lang', ['lang', 'ord']);
         database.createObjectStore('meta');
+      }
+      if (oldVersion < 2) {
+        database.createObjectStore('saved', { keyPath: 'id' }).createIndex('by-time', 'savedAt');
+        database.createObjectStore('history', { keyPath: 'id' }).createIndex('by-time', 'readAt');
       }
     },
     blocked() {

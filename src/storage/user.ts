@@ -1,0 +1,70 @@
+import type { FolioDatabase, HistoryEntry, SavedArticle } from './db.ts';
+
+/** How many history entries are kept; older ones are dropped. */
+export const HISTORY_LIMIT = 200;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+export function isSavedArticle(value: unknown): value is SavedArticle {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.title === 'string' &&
+    typeof value.lang === 'string' &&
+    typeof value.savedAt === 'number' &&
+    (value.date === null || typeof value.date === 'string') &&
+    (value.category === null || typeof value.category === 'string')
+  );
+}
+
+export function isHistoryEntry(value: unknown): value is HistoryEntry {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.title === 'string' &&
+    typeof value.lang === 'string' &&
+    typeof value.readAt === 'number' &&
+    typeof value.y === 'number' &&
+    typeof value.progress === 'number'
+  );
+}
+
+/** Newest first; corrupt records are skipped rather than shown. */
+export async function listSaved(db: FolioDatabase): Promise<SavedArticle[]> {
+  const all: unknown[] = await db.getAllFromIndex('saved', 'by-time');
+  return all.filter(isSavedArticle).reverse();
+}
+
+export async function putSaved(db: FolioDatabase, item: SavedArticle): Promise<void> {
+  await db.put('saved', item);
+}
+
+export async function deleteSaved(db: FolioDatabase, id: string): Promise<void> {
+  await db.delete('saved', id);
+}
+
+export async function listHistory(db: FolioDatabase): Promise<HistoryEntry[]> {
+  const all: unknown[] = await db.getAllFromIndex('history', 'by-time');
+  return all.filter(isHistoryEntry).reverse();
+}
+
+/** Records a reading position, dropping the oldest entries past HISTORY_LIMIT. */
+export async function putHistory(db: FolioDatabase, entry: HistoryEntry): Promise<void> {
+  const tx = db.transaction('history', 'readwrite');
+  await tx.store.put(entry);
+  const count = await tx.store.count();
+  if (count > HISTORY_LIMIT) {
+    let cursor = await tx.store.index('by-time').openCursor();
+    for (let extra = count - HISTORY_LIMIT; cursor && extra > 0; extra--) {
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+  }
+  await tx.done;
+}
+
+export async function clearHistory(db: FolioDatabase): Promise<void> {
+  await db.clear('history');
+}
