@@ -19,7 +19,9 @@ import {
 } from '../corpus/build.ts';
 import type { Manifest } from '../corpus/types.ts';
 import { describeValue, formatIssue, type CorpusIssue } from '../corpus/validate.ts';
-import { collectInputFiles, displayName, readInputFile } from './read-inputs.ts';
+import { linkPages } from './page-links.ts';
+import { NO_PROGRESS, type Progress } from './progress.ts';
+import { collectInputFiles, displayName, readInputFiles } from './read-inputs.ts';
 import { createHtmlSanitizer, type HtmlSanitizer } from './sanitize-html.ts';
 
 export const DEFAULT_OUT = 'public/corpus';
@@ -52,6 +54,8 @@ export interface RunBuildOptions {
   log?: (line: string) => void;
   /** Errors and warnings (stderr by default). */
   logError?: (line: string) => void;
+  /** A progress bar for long builds (main.ts gives one on a terminal); none by default. */
+  progress?: Progress;
 }
 
 export interface RunBuildResult {
@@ -194,6 +198,10 @@ async function writeOut(
   }
 }
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** "a 3, b 1", biggest first; past `limit` entries the rest are summed up. */
 function formatCounts(counts: Record<string, number>, limit = LISTED_COUNTS): string {
   const sorted = Object.entries(counts).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
@@ -250,13 +258,17 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   const collected = await collectInputFiles(options.inputs, cwd, isOutput);
   fatal.push(...collected.errors);
 
-  const parsed = await Promise.all(collected.files.map((source) => readInputFile(source)));
+  const progress = options.progress ?? NO_PROGRESS;
+  const parsed = await readInputFiles(collected.files, (done, total) => progress.update('reading files', done, total));
+  linkPages(parsed);
   const inputs: BuildInput[] = [];
   const badLines: CorpusIssue[] = [];
+  const fileWarnings: CorpusIssue[] = [];
   let fileTitle: string | undefined;
   for (const file of parsed) {
     fatal.push(...file.errors);
     badLines.push(...file.badLines);
+    fileWarnings.push(...(file.warnings ?? []));
     if (file.input) inputs.push(file.input);
     fileTitle ??= file.title;
   }
@@ -271,8 +283,10 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     sanitizeHtml: sanitizer.sanitizeHtml,
     sha256Hex,
     resolveImage: (src, file) => images.resolve(src, file),
+    onProgress: (done, total) => progress.update('building articles', done, total),
     ...(options.maxChunkBytes === undefined ? {} : { maxChunkBytes: options.maxChunkBytes }),
   });
+  progress.clear();
 
   const skipped = [...result.skipped];
   if (skipInvalid) {
@@ -287,7 +301,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   // "No valid article" says nothing new when whole files already failed.
   const buildErrors = fatal.length > 0 ? result.errors.filter((e) => e.file !== CORPUS_ISSUE_FILE) : result.errors;
   const errors = [...fatal, ...buildErrors];
-  const warnings = result.warnings;
+  const warnings = [...fileWarnings, ...result.warnings];
 
   warnings.slice(0, LISTED_WARNINGS).forEach((w) => logError(`warning: ${formatIssue(w)}`));
   if (warnings.length > LISTED_WARNINGS) logError(`warning: … and ${warnings.length - LISTED_WARNINGS} more warnings`);
@@ -296,7 +310,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   if (errors.length > 0 || result.manifest === null) {
     for (const e of errors) logError(`error: ${formatIssue(e)}`);
     logError(
-      `Build failed with ${errors.length} error${errors.length === 1 ? '' : 's'}; ${outShown} was left untouched.`,
+      `Build failed with ${plural(errors.length, 'error')} and ${plural(warnings.length, 'warning')}; ${outShown} was left untouched.`,
     );
     if (!skipInvalid && (badLines.length > 0 || errors.some((e) => e.index !== null))) {
       logError('Use --skip-invalid to build without the invalid articles.');

@@ -1,16 +1,27 @@
 /**
  * DOMPurify on a jsdom window, created on first use: loading jsdom alone takes over a second,
  * and corpora with plain-text bodies and no SVG images never need it.
+ *
+ * Nothing in a built article may fetch from a third party while the reader is offline (or
+ * tell that party who reads what): remote <img> become links labelled with their alt text,
+ * and media elements and fetching attributes (srcset, poster, background, ping) are removed:
+ * <video> and <audio> with their content (DOMPurify's FORBID_CONTENTS), <picture> and
+ * <source> keeping their fallback <img>.
  */
 import createDOMPurify, { type Config, type DOMPurify, type WindowLike } from 'dompurify';
 import type { JSDOM } from 'jsdom';
-import { createRequire } from 'node:module';
 import type { HtmlContext } from '../corpus/build.ts';
+import { jsdom } from './lazy-jsdom.ts';
 
-/** Article HTML: no scripts, handlers, javascript: URLs, forms, styles, or inline SVG/MathML. */
+/** Article HTML: no scripts, handlers, javascript: URLs, forms, styles, inline SVG/MathML, or fetching media. */
 const ARTICLE_CONFIG: Config = {
   USE_PROFILES: { html: true },
   FORBID_TAGS: [
+    'video',
+    'audio',
+    'source',
+    'track',
+    'picture',
     'style',
     'form',
     'input',
@@ -27,7 +38,7 @@ const ARTICLE_CONFIG: Config = {
     'dialog',
     'template',
   ],
-  FORBID_ATTR: ['style', 'action', 'formaction'],
+  FORBID_ATTR: ['style', 'action', 'formaction', 'srcset', 'poster', 'background', 'ping'],
   ALLOW_DATA_ATTR: false,
   // Prefixes id/name with `user-content-`, so article markup cannot clobber the app's DOM globals.
   SANITIZE_NAMED_PROPS: true,
@@ -40,8 +51,13 @@ const SVG_CONFIG: Config = {
   ADD_ATTR: ['role'],
 };
 
-const require = createRequire(import.meta.url);
 const LINK_REL = 'noopener noreferrer';
+/** Class of the link that stands in for a remote image, so the reader can style it. */
+export const REMOTE_IMAGE_CLASS = 'remote-image';
+const REMOTE_URL = /^(?:https?:)?\/\//i;
+const PROTOCOL_RELATIVE = '//';
+/** Images this small (in either dimension) with no alt text are tracking pixels. */
+const TRACKING_PIXEL_SIZE = 1;
 /** Without a build context, image srcs are left as they are. */
 const NO_CONTEXT: HtmlContext = { file: '', resolveImageSrc: (src) => src };
 // Prolog before the <svg> root (XML declaration, doctype, comments) that the HTML parser would mangle.
@@ -71,15 +87,62 @@ interface Purifier {
  */
 const DOCUMENTS_PER_WINDOW = 100;
 
+/** A short label for an image without alt text: its file name, else its host. */
+function imageLabel(src: string): string {
+  try {
+    const url = new URL(src);
+    const name = url.pathname
+      .split('/')
+      .filter((part) => part !== '')
+      .pop();
+    return name === undefined ? url.hostname : decodeURIComponent(name);
+  } catch {
+    return src;
+  }
+}
+
+/** A 1×1 image without alt text: a tracking pixel, not content. */
+function isTrackingPixel(img: Element): boolean {
+  if ((img.getAttribute('alt') ?? '').trim() !== '') return false;
+  return ['width', 'height'].some((side) => Number(img.getAttribute(side) ?? Infinity) <= TRACKING_PIXEL_SIZE);
+}
+
+/**
+ * Turns every remote <img> into a link to it, labelled with its alt text (or its file name);
+ * inside a link it becomes that text alone (links cannot nest); a tracking pixel goes.
+ * Runs after DOMPurify, on its output tree.
+ */
+function replaceRemoteImages(root: HTMLElement): void {
+  const document = root.ownerDocument;
+  for (const img of [...root.querySelectorAll('img')]) {
+    const src = img.getAttribute('src');
+    if (src === null || !REMOTE_URL.test(src)) continue;
+    if (isTrackingPixel(img)) {
+      img.remove();
+      continue;
+    }
+    const href = src.startsWith(PROTOCOL_RELATIVE) ? `https:${src}` : src;
+    const label = (img.getAttribute('alt') ?? '').trim() || imageLabel(href);
+    if (img.closest('a')) {
+      img.replaceWith(document.createTextNode(label));
+      continue;
+    }
+    const link = document.createElement('a');
+    link.setAttribute('href', href);
+    link.setAttribute('rel', LINK_REL);
+    link.setAttribute('class', REMOTE_IMAGE_CLASS);
+    link.textContent = label;
+    img.replaceWith(link);
+  }
+}
+
 /** One sanitizer per build; it reuses a jsdom window for DOCUMENTS_PER_WINDOW calls. */
 export function createHtmlSanitizer(): HtmlSanitizer {
   let purifier: Purifier | undefined;
   let current: HtmlContext | undefined;
 
   const create = (): Purifier => {
-    // require, not import: loaded only when needed, yet synchronously (jsdom is CommonJS).
-    const jsdom = require('jsdom') as typeof import('jsdom');
-    const { window } = new jsdom.JSDOM('');
+    const { window } = new (jsdom().JSDOM)('');
     // jsdom's window has everything DOMPurify reads; its types just do not say so.
     const html = createDOMPurify(window as unknown as WindowLike);
     const svg = createDOMPurify(window as unknown as WindowLike);
@@ -114,7 +177,11 @@ export function createHtmlSanitizer(): HtmlSanitizer {
       const purifiers = get();
       current = context ?? NO_CONTEXT;
       try {
-        return purifiers.html.sanitize(html, ARTICLE_CONFIG);
+        const body = purifiers.html.sanitize(html, { ...ARTICLE_CONFIG, RETURN_DOM: true });
+        // RETURN_DOM gives the <body> of DOMPurify's own document, typed as a plain Node.
+        if (!(body instanceof purifiers.window.HTMLElement)) return '';
+        replaceRemoteImages(body);
+        return body.innerHTML;
       } finally {
         current = undefined;
       }

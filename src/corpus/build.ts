@@ -11,6 +11,7 @@ import {
   canonicalLang,
   describeValue,
   imageSrcKind,
+  issueFor,
   stripControlChars,
   validateInputs,
   type ArticleLocation,
@@ -35,10 +36,21 @@ const MANIFEST_INDENT = 2;
 const LANG_GUESS_SEPARATOR = '\n';
 const HTML_TAG = /<[^>]*>/g;
 
+/** The neighbours a source page itself links to (rel=prev/next), as ids of articles in the build. */
+export interface SourceLinks {
+  prev?: string;
+  next?: string;
+}
+
 export interface BuildInput extends ParsedInput {
   /** The file's own default `lang` (its top-level `lang`), used before guessing. */
   defaultLang?: string;
+  /** Per article: the page's own previous/next links, checked against the corpus order. */
+  sourceLinks?: readonly (SourceLinks | undefined)[];
 }
+
+/** Progress of the slow part of a build (sanitizing, chunking): `done` of `total` articles. */
+export type BuildProgress = (done: number, total: number) => void;
 
 export type ImageResolution = { ok: true; src: string } | { ok: false; message: string };
 
@@ -63,6 +75,8 @@ export interface BuildOptions {
    * `images/<hash>.<ext>`). Without it, paths are kept as written.
    */
   resolveImage?: (src: string, file: string) => ImageResolution;
+  /** Called as articles are built; it must be cheap (it runs once per article). */
+  onProgress?: BuildProgress;
 }
 
 /** An article left out under skipInvalid; `index` is null for an NDJSON line that was not JSON. */
@@ -71,6 +85,7 @@ export interface SkippedArticle {
   index: number | null;
   line?: number;
   id?: string;
+  unit?: string | null;
   reasons: CorpusIssue[];
 }
 
@@ -120,10 +135,8 @@ export function utf8ByteLength(text: string): number {
   return bytes;
 }
 
-function issueAt(at: ArticleLocation, id: string, field: string, message: string): CorpusIssue {
-  const issue: CorpusIssue = { file: at.file, index: at.index, id, field, message };
-  if (at.line !== undefined) issue.line = at.line;
-  return issue;
+function issueAt(at: ArticleLocation | ValidArticle, id: string, field: string, message: string): CorpusIssue {
+  return issueFor(at, field, message, id, 'fieldLines' in at ? at.fieldLines : undefined);
 }
 
 /** Counts by value, keys in code-unit order (kept as an array: objects put integer-like keys first). */
@@ -238,24 +251,83 @@ function writeChunks(
   return chunks;
 }
 
-function warnDanglingTranslations(
+function primaryLang(tag: string): string {
+  const dash = tag.indexOf('-');
+  return (dash === -1 ? tag : tag.slice(0, dash)).toLowerCase();
+}
+
+/**
+ * Checks `translations` in both directions (warnings only; the text is fine without them):
+ * a link to an id not in the corpus, or to the article itself, is dropped; a link to an
+ * article in another language than its key is kept as written; when A names B but B names
+ * nothing for A's language, the link back is added; when B names another article there,
+ * both stay as written.
+ */
+function checkTranslations(
   articles: readonly Article[],
-  located: ReadonlyMap<string, ArticleLocation>,
+  located: ReadonlyMap<string, ValidArticle>,
   warnings: CorpusIssue[],
 ): void {
-  const ids = new Set(articles.map((a) => a.id));
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  const warn = (article: Article, field: string, message: string): void => {
+    const at = located.get(article.id);
+    if (at) warnings.push(issueAt(at, article.id, field, message));
+  };
   for (const article of articles) {
     for (const [lang, id] of Object.entries(article.translations)) {
-      const at = located.get(article.id);
-      if (ids.has(id) || !at) continue;
-      warnings.push(
-        issueAt(
-          at,
-          article.id,
-          `translations.${lang}`,
-          `expected the id of an article in this corpus, got ${describeValue(id)}`,
-        ),
-      );
+      const field = `translations.${lang}`;
+      if (id === article.id || !byId.has(id)) {
+        const got = id === article.id ? 'its own id' : describeValue(id);
+        warn(article, field, `expected the id of another article in this corpus, got ${got}; link dropped`);
+        delete article.translations[lang];
+      }
+    }
+  }
+  for (const article of articles) {
+    for (const [lang, id] of Object.entries(article.translations)) {
+      const target = byId.get(id);
+      if (!target) continue;
+      // A link to an article in another language than its key says nothing about the way back.
+      if (primaryLang(target.lang) !== primaryLang(lang)) {
+        const message = `expected the id of a ${lang} article, got ${describeValue(id)}, which is ${target.lang}`;
+        warn(article, `translations.${lang}`, message);
+        continue;
+      }
+      if (Object.values(target.translations).includes(article.id)) continue;
+      const back = target.translations[article.lang];
+      const field = `translations.${article.lang}`;
+      const names = `${describeValue(article.id)}, which names this article as its ${lang} translation`;
+      if (back === undefined) {
+        warn(target, field, `expected a link back to ${names}, got none; link added`);
+        target.translations[article.lang] = article.id;
+      } else {
+        warn(target, field, `expected a link back to ${names}, got ${describeValue(back)}`);
+      }
+    }
+  }
+}
+
+/** Warns where a page's own rel=prev/next links disagree with the corpus order (same language). */
+function checkSourceLinks(
+  articles: readonly Article[],
+  linksById: ReadonlyMap<string, SourceLinks>,
+  located: ReadonlyMap<string, ValidArticle>,
+  warnings: CorpusIssue[],
+): void {
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  for (const article of articles) {
+    const links = linksById.get(article.id);
+    const at = located.get(article.id);
+    if (!links || !at) continue;
+    for (const side of ['prev', 'next'] as const) {
+      const linked = links[side];
+      if (linked === undefined || !byId.has(linked)) continue;
+      const actual = article[side]?.id;
+      if (actual === linked) continue;
+      const word = side === 'prev' ? 'previous' : 'next';
+      const got = actual === undefined ? 'none' : describeValue(actual);
+      const message = `the page links to ${describeValue(linked)} as ${word} (rel=${side}), but the corpus order (by date, then id) gives ${got}`;
+      warnings.push(issueAt(at, article.id, side, message));
     }
   }
 }
@@ -316,7 +388,12 @@ function toSkipped(
   const sorted = [...invalid].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
   const key = (file: string, index: number): string => `${index}\u0000${file}`;
   const byArticle = new Map<string, SkippedArticle>();
-  for (const at of sorted) byArticle.set(key(at.file, at.index), { ...at, reasons: [] });
+  for (const at of sorted) {
+    const entry: SkippedArticle = { file: at.file, index: at.index, reasons: [] };
+    if (at.line !== undefined) entry.line = at.line;
+    if (at.unit !== undefined) entry.unit = at.unit;
+    byArticle.set(key(at.file, at.index), entry);
+  }
   for (const error of errors) {
     if (error.index === null) continue;
     const skipped = byArticle.get(key(error.file, error.index));
@@ -325,6 +402,27 @@ function toSkipped(
     if (error.id !== undefined) skipped.id ??= error.id;
   }
   return [...byArticle.values()];
+}
+
+/** The pages' own neighbour links, keyed by the id of the article that carries them. */
+function sourceLinksById(
+  inputs: readonly BuildInput[],
+  located: ReadonlyMap<string, ValidArticle>,
+): Map<string, SourceLinks> {
+  const byPlace = new Map<string, SourceLinks>();
+  const place = (file: string, index: number): string => `${index}\u0000${file}`;
+  for (const input of inputs) {
+    input.sourceLinks?.forEach((links, index) => {
+      if (links) byPlace.set(place(input.file, index), links);
+    });
+  }
+  const byId = new Map<string, SourceLinks>();
+  if (byPlace.size === 0) return byId;
+  for (const [id, at] of located) {
+    const links = byPlace.get(place(at.file, at.index));
+    if (links) byId.set(id, links);
+  }
+  return byId;
 }
 
 /** Validates, cleans, orders and chunks the inputs; see BuildResult for what comes back. */
@@ -337,17 +435,23 @@ export function buildCorpus(inputs: readonly BuildInput[], options: BuildOptions
   const invalid = [...validation.invalid];
 
   const built: UnorderedArticle[] = [];
-  const located = new Map<string, ArticleLocation>();
-  for (const valid of validation.valid) {
+  const located = new Map<string, ValidArticle>();
+  const total = validation.valid.length;
+  validation.valid.forEach((valid, done) => {
+    options.onProgress?.(done, total);
     const errorsBefore = articleErrors.length;
     const article = buildArticle(valid, defaultLangs.get(valid.file), options, articleErrors, warnings);
     if (articleErrors.length > errorsBefore) {
-      invalid.push({ file: valid.file, index: valid.index, ...(valid.line === undefined ? {} : { line: valid.line }) });
-      continue;
+      const at: ArticleLocation = { file: valid.file, index: valid.index };
+      if (valid.line !== undefined) at.line = valid.line;
+      if (valid.unit !== undefined) at.unit = valid.unit;
+      invalid.push(at);
+      return;
     }
     built.push(article);
     located.set(article.id, valid);
-  }
+  });
+  options.onProgress?.(total, total);
 
   const skipped = options.skipInvalid ? toSkipped(inputs, invalid, articleErrors) : [];
   const errors = options.skipInvalid ? fatal : [...fatal, ...articleErrors];
@@ -364,7 +468,8 @@ export function buildCorpus(inputs: readonly BuildInput[], options: BuildOptions
   if (errors.length > 0) return { manifest: null, files: new Map(), errors, warnings, skipped };
 
   const articles = orderArticles(built);
-  warnDanglingTranslations(articles, located, warnings);
+  checkTranslations(articles, located, warnings);
+  checkSourceLinks(articles, sourceLinksById(inputs, located), located, warnings);
   const maxBytes = options.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES;
   const chunks = writeChunks(articles, maxBytes, options.sha256Hex, (article, bytes) => {
     const at = located.get(article.id);

@@ -34,6 +34,8 @@ export interface CorpusIssue {
   field: string;
   /** "expected …, got …". */
   message: string;
+  /** What the file calls one article (see ParsedInput.unit); absent means `articles`. */
+  unit?: string | null;
 }
 
 /** Where an article sits in the input. */
@@ -41,6 +43,22 @@ export interface ArticleLocation {
   file: string;
   index: number;
   line?: number;
+  /** See ParsedInput.unit. */
+  unit?: string | null;
+}
+
+/** A problem a parser found in one article (a Markdown front matter `body`, say). */
+export interface ParseProblem {
+  severity: 'error' | 'warning';
+  field: string;
+  message: string;
+}
+
+/** What a parser knows about one article beyond its fields. */
+export interface ArticleSource {
+  /** Line of each top-level field (`title`, `body`…) where the format has them: Markdown front matter. */
+  fieldLines?: Readonly<Record<string, number>>;
+  problems?: readonly ParseProblem[];
 }
 
 /** An article that passed validation: text cleaned, optional nulls dropped, date normalized. */
@@ -48,12 +66,19 @@ export interface ValidArticle extends ArticleLocation {
   input: ArticleInput;
   /** Normalized per normalizeDate; null when undated. */
   date: string | null;
+  fieldLines?: Readonly<Record<string, number>>;
 }
 
 export type ArticleCheck =
   | { ok: true; article: ValidArticle; warnings: CorpusIssue[] }
   | { ok: false; errors: CorpusIssue[]; warnings: CorpusIssue[] };
 
+/**
+ * Longest text accepted in one field, paragraph or whole body, in UTF-16 code units: about
+ * 1 MB, far above any real article (the longest test article is ~30 k characters), and
+ * small enough to keep a chunk near Workbox's 2 MiB precache limit.
+ */
+export const MAX_TEXT_CHARS = 1_000_000;
 const QUOTED_PREVIEW_CHARS = 40;
 const LISTED_CODE_POINTS = 5;
 const HEX_RADIX = 16;
@@ -63,6 +88,8 @@ const HTTP_URL = /^https?:\/\//i;
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 // ISO 639 language subtag (2-3 letters) first; Intl.getCanonicalLocales checks the rest.
 const LANG_PRIMARY = /^[a-z]{2,3}(?:-|$)/i;
+/** Far above any real tag (RFC 5646 asks implementations to handle at least 35 characters). */
+const MAX_LANG_TAG_CHARS = 128;
 
 // Candidates for cleaning; the exact rules are in stripControlChars.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -139,12 +166,21 @@ export function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** `articles[3]`, `item[3]` (RSS), or '' for a file that holds one article. */
+export function articleLabel(index: number, unit: string | null | undefined): string {
+  if (unit === null) return '';
+  return `${unit ?? 'articles'}[${index}]`;
+}
+
 /** One line for a terminal or a log: `file line 4 articles[3] (id "x") title: expected …, got …`. */
 export function formatIssue(issue: CorpusIssue): string {
   const where: string[] = [issue.file];
   if (issue.line !== undefined)
     where.push(issue.column === undefined ? `line ${issue.line}` : `line ${issue.line} column ${issue.column}`);
-  if (issue.index !== null) where.push(`articles[${issue.index}]`);
+  if (issue.index !== null) {
+    const label = articleLabel(issue.index, issue.unit);
+    if (label !== '') where.push(label);
+  }
   if (issue.id !== undefined) where.push(`(id ${JSON.stringify(issue.id)})`);
   if (issue.field !== '') where.push(issue.field);
   return `${where.join(' ')}: ${issue.message}`;
@@ -192,10 +228,12 @@ const canonicalLangCache = new Map<string, string | null>();
 
 /** The canonical form of a BCP 47 tag (`zh-cn` → `zh-CN`), or null when it is not one. */
 export function canonicalLang(tag: string): string | null {
+  // Long junk is answered without caching it (a 50 MB "lang" must not stay in memory).
+  if (tag.length > MAX_LANG_TAG_CHARS) return null;
   const cached = canonicalLangCache.get(tag);
   if (cached !== undefined) return cached;
   let canonical: string | null = null;
-  if (LANG_PRIMARY.test(tag)) {
+  if (tag.length <= MAX_LANG_TAG_CHARS && LANG_PRIMARY.test(tag)) {
     try {
       canonical = Intl.getCanonicalLocales(tag)[0] ?? null;
     } catch {
@@ -204,6 +242,18 @@ export function canonicalLang(tag: string): string | null {
   }
   canonicalLangCache.set(tag, canonical);
   return canonical;
+}
+
+const LANG_EXPECTED = 'expected a BCP 47 language tag such as "en" or "zh-CN"';
+
+/** `expected a BCP 47 …, got "en_US" (did you mean "en-US"?)`: the usual mistake gets a hint. */
+export function langMessage(value: unknown): string {
+  const got = describeValue(value);
+  if (isString(value) && value.includes('_')) {
+    const hinted = canonicalLang(value.trim().replaceAll('_', '-'));
+    if (hinted !== null) return `${LANG_EXPECTED}, got ${got} (did you mean ${JSON.stringify(hinted)}?)`;
+  }
+  return `${LANG_EXPECTED}, got ${got}`;
 }
 
 /** Is `src` something a built corpus can keep: an http(s) URL or a path to a local file. */
@@ -222,15 +272,39 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** The top-level field a field path belongs to: `images[0].src` → `images`, `translations.zh` → `translations`. */
+function rootField(field: string): string {
+  const end = field.search(/[[.]/);
+  return end === -1 ? field : field.slice(0, end);
+}
+
+/** An issue about one article, on the field's own line when the input has one. */
+export function issueFor(
+  at: ArticleLocation,
+  field: string,
+  message: string,
+  id?: string,
+  fieldLines?: Readonly<Record<string, number>>,
+): CorpusIssue {
+  const issue: CorpusIssue = { file: at.file, index: at.index, field, message };
+  if (id !== undefined) issue.id = id;
+  const line = fieldLines?.[rootField(field)] ?? at.line;
+  if (line !== undefined) issue.line = line;
+  if (at.unit !== undefined) issue.unit = at.unit;
+  return issue;
+}
+
 /** Collects issues for one article; text goes through clean() so warnings name the field. */
 class ArticleChecker {
   readonly errors: CorpusIssue[] = [];
   readonly warnings: CorpusIssue[] = [];
   readonly #at: ArticleLocation;
+  readonly #fieldLines: Readonly<Record<string, number>> | undefined;
   #id: string | undefined;
 
-  constructor(at: ArticleLocation) {
+  constructor(at: ArticleLocation, source: ArticleSource | undefined) {
     this.#at = at;
+    this.#fieldLines = source?.fieldLines;
   }
 
   set id(id: string) {
@@ -238,10 +312,7 @@ class ArticleChecker {
   }
 
   #issue(field: string, message: string): CorpusIssue {
-    const issue: CorpusIssue = { file: this.#at.file, index: this.#at.index, field, message };
-    if (this.#id !== undefined) issue.id = this.#id;
-    if (this.#at.line !== undefined) issue.line = this.#at.line;
-    return issue;
+    return issueFor(this.#at, field, message, this.#id, this.#fieldLines);
   }
 
   error(field: string, message: string): void {
@@ -250,6 +321,13 @@ class ArticleChecker {
 
   warn(field: string, message: string): void {
     this.warnings.push(this.#issue(field, message));
+  }
+
+  /** False (and an error) when `length` is over MAX_TEXT_CHARS; checked before any other work on the text. */
+  fits(field: string, length: number): boolean {
+    if (length <= MAX_TEXT_CHARS) return true;
+    this.error(field, `expected at most ${MAX_TEXT_CHARS} characters, got ${length}`);
+    return false;
   }
 
   clean(field: string, text: string): string {
@@ -273,6 +351,7 @@ class ArticleChecker {
       this.error(field, `expected a non-empty string, got ${describeValue(value)}`);
       return undefined;
     }
+    if (!this.fits(field, value.length)) return undefined;
     const text = this.clean(field, value).trim();
     if (text === '') this.error(field, `expected a non-empty string, got ${describeValue(value)}`);
     return text === '' ? undefined : text;
@@ -285,6 +364,7 @@ class ArticleChecker {
       this.error(field, `expected a string, got ${describeValue(value)}`);
       return undefined;
     }
+    if (!this.fits(field, value.length)) return undefined;
     const text = this.clean(field, value).trim();
     return text === '' ? undefined : text;
   }
@@ -295,6 +375,7 @@ function checkId(check: ArticleChecker, value: unknown): string | undefined {
     check.error('id', `expected a string, got ${describeValue(value)}`);
     return undefined;
   }
+  if (!check.fits('id', value.length)) return undefined;
   // Ids are kept exactly as written (they are link targets); only blankness is an error.
   if (value.trim() === '') {
     check.error('id', `expected a non-empty string, got ${describeValue(value)}`);
@@ -314,6 +395,7 @@ function checkDate(check: ArticleChecker, value: unknown): { raw: string | null;
     check.error('date', `expected YYYY-MM-DD, an ISO 8601 date-time or null, got ${describeValue(value)}`);
     return { raw: null, date: null };
   }
+  if (!check.fits('date', value.length)) return { raw: null, date: null };
   const date = normalizeDate(value.trim());
   if (date === null)
     check.error('date', `expected a real YYYY-MM-DD date or ISO 8601 date-time, got ${describeValue(value)}`);
@@ -326,6 +408,7 @@ function checkCategory(check: ArticleChecker, value: unknown): string | null {
     check.error('category', `expected a string or null, got ${describeValue(value)}`);
     return null;
   }
+  if (!check.fits('category', value.length)) return null;
   const text = check.clean('category', value).trim();
   return text === '' ? null : text;
 }
@@ -333,6 +416,7 @@ function checkCategory(check: ArticleChecker, value: unknown): string | null {
 function checkBody(check: ArticleChecker, value: unknown): string[] | string | undefined {
   const expected = 'expected an array of paragraph strings or a non-empty HTML string';
   if (isString(value)) {
+    if (!check.fits('body', value.length)) return undefined;
     const html = check.clean('body', value);
     if (html.trim() === '') {
       check.error('body', `${expected}, got ${describeValue(value)}`);
@@ -346,9 +430,15 @@ function checkBody(check: ArticleChecker, value: unknown): string[] | string | u
   }
   const paragraphs: string[] = [];
   let typeErrors = false;
+  let totalChars = 0;
   value.forEach((paragraph: unknown, i) => {
     if (!isString(paragraph)) {
       check.error(`body[${i}]`, `expected a string, got ${describeValue(paragraph)}`);
+      typeErrors = true;
+      return;
+    }
+    totalChars += paragraph.length;
+    if (!check.fits(`body[${i}]`, paragraph.length)) {
       typeErrors = true;
       return;
     }
@@ -356,7 +446,7 @@ function checkBody(check: ArticleChecker, value: unknown): string[] | string | u
     // Blank paragraphs would render as empty <p>; they carry nothing, so they are dropped.
     if (text.trim() !== '') paragraphs.push(text);
   });
-  if (typeErrors) return undefined;
+  if (typeErrors || !check.fits('body', totalChars)) return undefined;
   if (paragraphs.length === 0) {
     const got = value.length === 0 ? 'an empty array' : 'only blank paragraphs';
     check.error('body', `expected at least one non-empty paragraph, got ${got}`);
@@ -377,6 +467,7 @@ function checkTags(check: ArticleChecker, value: unknown): string[] | undefined 
       check.error(`tags[${i}]`, `expected a string, got ${describeValue(tag)}`);
       return;
     }
+    if (!check.fits(`tags[${i}]`, tag.length)) return;
     const text = check.clean(`tags[${i}]`, tag).trim();
     if (text !== '' && !tags.includes(text)) tags.push(text);
   });
@@ -385,13 +476,8 @@ function checkTags(check: ArticleChecker, value: unknown): string[] | undefined 
 
 function checkLang(check: ArticleChecker, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const expected = 'expected a BCP 47 language tag such as "en" or "zh-CN"';
-  if (!isString(value)) {
-    check.error('lang', `${expected}, got ${describeValue(value)}`);
-    return undefined;
-  }
-  const lang = canonicalLang(value.trim());
-  if (lang === null) check.error('lang', `${expected}, got ${describeValue(value)}`);
+  const lang = isString(value) ? canonicalLang(value.trim()) : null;
+  if (lang === null) check.error('lang', langMessage(value));
   return lang ?? undefined;
 }
 
@@ -412,12 +498,12 @@ function checkImages(check: ArticleChecker, value: unknown): ArticleImage[] | un
     if (!isString(item.src) || item.src.trim() === '') {
       check.error(`${field}.src`, `expected a non-empty string, got ${describeValue(item.src)}`);
       ok = false;
-    }
+    } else if (!check.fits(`${field}.src`, item.src.length)) ok = false;
     // alt may be empty: that marks a decorative image.
     if (!isString(item.alt)) {
       check.error(`${field}.alt`, `expected a string, got ${describeValue(item.alt)}`);
       ok = false;
-    }
+    } else if (!check.fits(`${field}.alt`, item.alt.length)) ok = false;
     const caption = check.optionalText(`${field}.caption`, item.caption);
     if (!ok || !isString(item.src) || !isString(item.alt)) return;
     const src = check.clean(`${field}.src`, item.src).trim();
@@ -464,20 +550,25 @@ function checkTranslations(check: ArticleChecker, value: unknown): Record<string
       check.error(field, `expected a non-empty article id, got ${describeValue(id)}`);
       continue;
     }
+    if (!check.fits(field, id.length)) continue;
     translations[lang] = id;
   }
   return translations;
 }
 
 /** Checks one parsed input article and returns it cleaned, or every error found in it. */
-export function validateArticle(value: unknown, at: ArticleLocation): ArticleCheck {
-  const check = new ArticleChecker(at);
+export function validateArticle(value: unknown, at: ArticleLocation, source?: ArticleSource): ArticleCheck {
+  const check = new ArticleChecker(at, source);
   if (!isRecord(value)) {
     check.error('', `expected an article object, got ${describeValue(value)}`);
     return { ok: false, errors: check.errors, warnings: check.warnings };
   }
   const id = checkId(check, value.id);
   if (id !== undefined) check.id = id;
+  for (const problem of source?.problems ?? []) {
+    if (problem.severity === 'error') check.error(problem.field, problem.message);
+    else check.warn(problem.field, problem.message);
+  }
   const title = check.requiredText('title', value.title);
   const { raw: rawDate, date } = checkDate(check, value.date);
   const category = checkCategory(check, value.category);
@@ -498,14 +589,23 @@ export function validateArticle(value: unknown, at: ArticleLocation): ArticleChe
   if (images !== undefined) input.images = images;
   if (url !== undefined) input.url = url;
   if (translations !== undefined) input.translations = translations;
-  return { ok: true, article: { ...at, input, date }, warnings: check.warnings };
+  const article: ValidArticle = { ...at, input, date };
+  if (source?.fieldLines !== undefined) article.fieldLines = source.fieldLines;
+  return { ok: true, article, warnings: check.warnings };
 }
 
-/** Parsed articles of one input file; `lines[i]` is article i's line for NDJSON. */
+/** Parsed articles of one input file; `lines[i]` is article i's line (NDJSON lines, feed items). */
 export interface ParsedInput {
   file: string;
   articles: readonly unknown[];
   lines?: readonly number[];
+  /**
+   * What one article is called in messages: `item` (RSS), `entry` (Atom); null for a file that
+   * holds a single article (Markdown, HTML page); absent for `articles`.
+   */
+  unit?: string | null;
+  /** Per article: field lines and parser problems, where the format gives any. */
+  sources?: readonly (ArticleSource | undefined)[];
 }
 
 export interface ValidationResult {
@@ -526,12 +626,14 @@ export function validateInputs(inputs: readonly ParsedInput[]): ValidationResult
   const warnings: CorpusIssue[] = [];
   const invalid: ArticleLocation[] = [];
   const firstById = new Map<string, ArticleLocation>();
-  for (const { file, articles, lines } of inputs) {
+  for (const { file, articles, lines, unit, sources } of inputs) {
     articles.forEach((value, index) => {
       const at: ArticleLocation = { file, index };
       const line = lines?.[index];
       if (line !== undefined) at.line = line;
-      const checked = validateArticle(value, at);
+      if (unit !== undefined) at.unit = unit;
+      const source = sources?.[index];
+      const checked = validateArticle(value, at, source);
       warnings.push(...checked.warnings);
       if (!checked.ok) {
         errors.push(...checked.errors);
@@ -541,16 +643,10 @@ export function validateInputs(inputs: readonly ParsedInput[]): ValidationResult
       const { id } = checked.article.input;
       const first = firstById.get(id);
       if (first) {
-        const firstAt = first.file === file ? `articles[${first.index}]` : `${first.file} articles[${first.index}]`;
-        const issue: CorpusIssue = {
-          file,
-          index,
-          id,
-          field: 'id',
-          message: `expected a unique id, got ${describeValue(id)} again (first at ${firstAt})`,
-        };
-        if (at.line !== undefined) issue.line = at.line;
-        errors.push(issue);
+        const firstLabel = articleLabel(first.index, first.unit);
+        const firstAt = first.file === file ? firstLabel : `${first.file} ${firstLabel}`.trim();
+        const message = `expected a unique id, got ${describeValue(id)} again (first at ${firstAt})`;
+        errors.push(issueFor(at, 'id', message, id, source?.fieldLines));
         invalid.push(at);
         return;
       }

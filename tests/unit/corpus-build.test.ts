@@ -279,7 +279,7 @@ describe('buildCorpus', () => {
     expect(bad.errors).toEqual([{ file: 'a.json', index: 0, id: 'i2', field: 'images[0].src', message: 'missing' }]);
   });
 
-  it('warns about translations that point outside the corpus', () => {
+  it('drops translations that point outside the corpus, and adds missing links back', () => {
     const result = buildCorpus(
       [
         {
@@ -292,7 +292,50 @@ describe('buildCorpus', () => {
       ],
       options(),
     );
-    expect(result.warnings).toMatchObject([{ id: 'z1', field: 'translations.en' }]);
+    expect(result.warnings).toEqual([
+      {
+        file: 'a.json',
+        index: 1,
+        id: 'z1',
+        field: 'translations.en',
+        message: 'expected the id of another article in this corpus, got "gone"; link dropped',
+      },
+      {
+        file: 'a.json',
+        index: 1,
+        id: 'z1',
+        field: 'translations.en',
+        message: 'expected a link back to "e1", which names this article as its zh translation, got none; link added',
+      },
+    ]);
+    expect(Object.fromEntries(articlesOf(result).map((a) => [a.id, a.translations]))).toEqual({
+      e1: { zh: 'z1' },
+      z1: { en: 'e1' },
+    });
+  });
+
+  it('warns when a pair disagrees: another article back, or a key in the wrong language', () => {
+    const result = buildCorpus(
+      [
+        {
+          file: 'a.json',
+          articles: [
+            article('e1', null, { translations: { zh: 'z1' } }),
+            article('e2', null, { translations: { fr: 'e1' } }),
+            article('z1', null, { lang: 'zh', translations: { en: 'e2' } }),
+            article('self', null, { translations: { de: 'self' } }),
+          ],
+        },
+      ],
+      options(),
+    );
+    // Corpus order (undated, so by id): e1, e2, self, z1.
+    expect(result.warnings.map((w) => `${w.id} ${w.field}: ${w.message}`)).toEqual([
+      'self translations.de: expected the id of another article in this corpus, got its own id; link dropped',
+      'z1 translations.en: expected a link back to "e1", which names this article as its zh translation, got "e2"',
+      'e2 translations.fr: expected the id of a fr article, got "e1", which is en',
+      'e2 translations.zh: expected a link back to "z1", which names this article as its en translation, got none; link added',
+    ]);
   });
 });
 

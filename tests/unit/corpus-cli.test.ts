@@ -73,8 +73,10 @@ describe('parseArgs', () => {
   it('reads inputs and options', () => {
     expect(parseArgs(['a.json', '--out=x', 'b', '--skip-invalid', '--title', 'T'])).toEqual({
       kind: 'build',
+      watch: false,
       options: { inputs: ['a.json', 'b'], out: 'x', skipInvalid: true, title: 'T' },
     });
+    expect(parseArgs(['a.json', '--watch'])).toMatchObject({ kind: 'build', watch: true });
     expect(parseArgs(['a.json'])).toMatchObject({ options: { out: 'public/corpus', skipInvalid: false } });
     expect(parseArgs(['--', '--odd-name.json'])).toMatchObject({ options: { inputs: ['--odd-name.json'] } });
   });
@@ -200,7 +202,7 @@ describe('corpus CLI', () => {
     expect((await readManifest('in/corpus')).count).toBe(1);
   });
 
-  it('sanitizes HTML bodies with DOMPurify', async () => {
+  it('sanitizes HTML bodies with DOMPurify, turning remote images into links', async () => {
     const body =
       '<p onclick="steal()">Hi <a href="javascript:alert(1)">bad</a> <a href="https://example.org">good</a></p>' +
       '<script>alert(2)</script><style>p{}</style><form action="/x"><input name="q"></form><img src="https://example.org/x.png" onerror="alert(3)">';
@@ -208,7 +210,8 @@ describe('corpus CLI', () => {
     expect(await run('h.json', '--out', 'out')).toBe(EXIT_OK);
     const [built] = await readArticles();
     expect(built?.html).toBe(
-      '<p>Hi <a>bad</a> <a href="https://example.org" rel="noopener noreferrer">good</a></p><img src="https://example.org/x.png">',
+      '<p>Hi <a>bad</a> <a href="https://example.org" rel="noopener noreferrer">good</a></p>' +
+        '<a href="https://example.org/x.png" rel="noopener noreferrer" class="remote-image">x.png</a>',
     );
   });
 
@@ -281,9 +284,31 @@ describe('ensureDemoCorpus', () => {
 describe('createHtmlSanitizer', () => {
   it('gives the same answer across its jsdom window renewals', () => {
     const { sanitizeHtml } = createHtmlSanitizer();
-    const dirty = '<p>Keep <em>this</em></p><img src="https://example.org/a.png" onerror="alert(1)">';
+    const dirty = '<p>Keep <em>this</em></p><img src="images/a.png" onerror="alert(1)">';
     const results = new Set(Array.from({ length: 250 }, () => sanitizeHtml(dirty)));
-    expect([...results]).toEqual(['<p>Keep <em>this</em></p><img src="https://example.org/a.png">']);
+    expect([...results]).toEqual(['<p>Keep <em>this</em></p><img src="images/a.png">']);
+  });
+});
+
+describe('nothing in an article fetches from elsewhere', () => {
+  it('turns remote images into links, drops tracking pixels, media and srcset', () => {
+    const { sanitizeHtml } = createHtmlSanitizer();
+    expect(sanitizeHtml('<img src="//cdn.example.org/a%20b.png">')).toBe(
+      '<a href="https://cdn.example.org/a%20b.png" rel="noopener noreferrer" class="remote-image">a b.png</a>',
+    );
+    expect(sanitizeHtml('<a href="https://example.org/x"><img src="https://example.org/t.png" alt="Thumb"></a>')).toBe(
+      '<a href="https://example.org/x" rel="noopener noreferrer">Thumb</a>',
+    );
+    expect(sanitizeHtml('<p>Text<img src="https://t.example/p.gif" width="1" height="1" alt=""></p>')).toBe(
+      '<p>Text</p>',
+    );
+    expect(
+      sanitizeHtml(
+        '<video src="https://v.example/a.mp4" poster="https://v.example/p.jpg">Watch <a href="https://v.example/a">here</a></video>' +
+          '<picture><source srcset="https://i.example/a.webp"><img src="local.png" srcset="https://i.example/2x.png 2x" alt="A"></picture>' +
+          '<table background="https://i.example/bg.png"><tbody><tr><td>cell</td></tr></tbody></table>',
+      ),
+    ).toBe('<img src="local.png" alt="A"><table><tbody><tr><td>cell</td></tr></tbody></table>');
   });
 });
 

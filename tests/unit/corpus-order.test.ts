@@ -103,4 +103,11 @@ describe('guessLang', () => {
     expect(guessLang('An English text quoting 潮汐 once.')).toBe('en');
     expect(guessLang('12345 !!!')).toBe('en');
   });
+
+  it('says ja when kana are mixed in, and ko for Hangul', () => {
+    expect(guessLang('港の潮力タービンは最初の冬を乗り越えた')).toBe('ja');
+    expect(guessLang('항구의 조력 터빈이 첫 겨울을 견뎌냈다')).toBe('ko');
+    expect(guessLang('港口潮汐涡轮机安然度过第一个冬天')).toBe('zh');
+    expect(guessLang('Une turbine a passé son premier hiver à Brest')).toBe('en');
+  });
 });

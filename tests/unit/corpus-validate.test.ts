@@ -4,6 +4,7 @@ import {
   formatIssue,
   isChunk,
   isManifest,
+  MAX_TEXT_CHARS,
   stripControlChars,
   validateArticle,
   validateInputs,
@@ -214,6 +215,42 @@ describe('validateArticle', () => {
         message: 'removed 2 control characters (U+009B, U+0000)',
       },
     ]);
+  });
+});
+
+describe('limits, hints and locations', () => {
+  it('refuses text over MAX_TEXT_CHARS in any field, naming it', () => {
+    const long = 'x'.repeat(MAX_TEXT_CHARS + 1);
+    expect(errorsOf(article({ tags: ['ok', long], summary: long })).map((e) => [e.field, e.message])).toEqual([
+      ['summary', `expected at most ${MAX_TEXT_CHARS} characters, got ${MAX_TEXT_CHARS + 1}`],
+      ['tags[1]', `expected at most ${MAX_TEXT_CHARS} characters, got ${MAX_TEXT_CHARS + 1}`],
+    ]);
+    expect(errorsOf(article({ body: long })).map((e) => e.field)).toEqual(['body']);
+    expect(canonicalLang(`en-${long}`)).toBeNull();
+  });
+
+  it('hints at the usual language tag mistake', () => {
+    expect(onlyError(article({ lang: 'zh_CN' })).message).toBe(
+      'expected a BCP 47 language tag such as "en" or "zh-CN", got "zh_CN" (did you mean "zh-CN"?)',
+    );
+    expect(errorsOf(article({ lang: 'tlh' }))).toEqual([]);
+  });
+
+  it('puts field errors on their own line, and names one-article files without an index', () => {
+    const checked = validateArticle(
+      article({ title: '', date: 'soon' }),
+      { file: 'a.md', index: 0, unit: null },
+      { fieldLines: { title: 2, date: 3 }, problems: [{ severity: 'warning', field: 'body', message: 'note' }] },
+    );
+    expect(checked.ok).toBe(false);
+    expect(checked.warnings.map(formatIssue)).toEqual(['a.md (id "tide-1") body: note']);
+    if (checked.ok) return;
+    expect(checked.errors.map(formatIssue)).toEqual([
+      'a.md line 2 (id "tide-1") title: expected a non-empty string, got ""',
+      'a.md line 3 (id "tide-1") date: expected a real YYYY-MM-DD date or ISO 8601 date-time, got "soon"',
+    ]);
+    const issue: CorpusIssue = { file: 'f.rss', index: 3, line: 9, unit: 'item', field: 'title', message: 'm' };
+    expect(formatIssue(issue)).toBe('f.rss line 9 item[3] title: m');
   });
 });
 
