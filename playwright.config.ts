@@ -19,6 +19,8 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: { executablePath, args: CHROMIUM_ARGS },
     trace: 'retain-on-failure',
+    // Specs swap corpora with page.route, which a service worker would bypass; offline*/update*/install* specs allow it.
+    serviceWorkers: 'block',
   },
   webServer: {
     command: `npx vite preview --outDir .tmp/e2e-dist --port ${E2E_PORT} --strictPort`,

@@ -3,6 +3,7 @@ import type { Library } from '../state/library.svelte.ts';
 import type { Navigation } from '../state/navigation.svelte.ts';
 import type { Settings } from '../state/settings.svelte.ts';
 import type { UserData } from '../state/user-data.svelte.ts';
+import type { SearchService } from '../state/search-service.svelte.ts';
 
 /** What every view of one Folio instance shares. */
 export interface FolioContext {
@@ -10,6 +11,7 @@ export interface FolioContext {
   nav: Navigation;
   library: Library;
   user: UserData;
+  search: SearchService;
   /** Opens the keyboard shortcuts dialog. */
   showHelp: () => void;
 }

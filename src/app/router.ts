@@ -1,11 +1,15 @@
 /** Hash routes (DESIGN.md "URLs"): pure parse and format, so any static host works. */
 
+export type SearchSortParam = 'relevance' | 'date';
+
 export interface SearchParams {
   q: string;
   category?: string;
   lang?: string;
   from?: number;
   to?: number;
+  /** Relevance when absent. */
+  sort?: SearchSortParam;
 }
 
 export type Route =
@@ -73,6 +77,7 @@ export function parseHash(hash: string): Route {
       if (lang) route.lang = lang;
       if (from !== undefined) route.from = from;
       if (to !== undefined) route.to = to;
+      if (query.get('sort') === 'date') route.sort = 'date';
       return route;
     }
     default:
@@ -103,7 +108,9 @@ export function formatRoute(route: Route): string {
       if (route.lang) params.set('lang', route.lang);
       if (route.from !== undefined) params.set('from', String(route.from));
       if (route.to !== undefined) params.set('to', String(route.to));
-      return `#/search?${params.toString()}`;
+      if (route.sort === 'date') params.set('sort', 'date');
+      // %20 rather than +: both parse, and %20 is what people type and share.
+      return `#/search?${params.toString().replace(/\+/g, '%20')}`;
     }
     case 'not-found':
       return `#${route.path}`;

@@ -30,12 +30,16 @@ export interface LoadOptions {
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
   fetch?: typeof fetch;
+  /** Rewrite every article even when the stored corpus is complete and current (a repair). */
+  force?: boolean;
 }
 
 export interface LoadResult {
   manifest: Manifest;
   /** 'stored': nothing fetched but the manifest (or not even that, offline). */
   source: 'stored' | 'imported';
+  /** Articles actually written: unchanged ones are skipped (see the chunk stamp below). */
+  written?: number;
 }
 
 async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
@@ -47,7 +51,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CorpusError('aborted', 'the load was cancelled');
 }
 
-async function fetchManifest(url: string, fetchFn: typeof fetch, signal?: AbortSignal): Promise<Manifest> {
+export async function fetchManifest(url: string, fetchFn: typeof fetch, signal?: AbortSignal): Promise<Manifest> {
   let response: Response;
   try {
     // no-cache: revalidate, so a new corpus on the server is noticed.
@@ -66,7 +70,7 @@ async function fetchManifest(url: string, fetchFn: typeof fetch, signal?: AbortS
   return data;
 }
 
-async function fetchChunk(
+export async function fetchChunk(
   manifestUrl: string,
   ref: ChunkRef,
   fetchFn: typeof fetch,
@@ -101,12 +105,17 @@ function storageError(err: unknown): CorpusError {
   return new CorpusError('storage', detail, { cause: err });
 }
 
-/** Removes records a previous corpus left behind, then writes the completion marker (last). */
+/**
+ * Removes records a previous corpus left behind, then writes the completion marker (last).
+ * Every record is stamped with the hash of the chunk that wrote it (`corpus` field): a record
+ * whose chunk is not in the new manifest left the corpus or was rewritten from another chunk.
+ */
 async function finish(db: FolioDatabase, state: CorpusState): Promise<void> {
+  const live = new Set(state.manifest.chunks.map((c) => c.hash));
   const tx = db.transaction(['articles', 'meta'], 'readwrite');
   let cursor = await tx.objectStore('articles').openCursor();
   while (cursor) {
-    if (cursor.value.corpus !== state.hash) await cursor.delete();
+    if (!live.has(cursor.value.corpus)) await cursor.delete();
     cursor = await cursor.continue();
   }
   await tx.objectStore('meta').put({ ...state, complete: true }, CORPUS_STATE_KEY);
@@ -131,6 +140,7 @@ export async function loadCorpus(
   } catch (err) {
     throw storageError(err);
   }
+  const force = options.force === true;
   const usable = stored?.complete && stored.manifestUrl === manifestUrl ? stored : undefined;
 
   let manifest: Manifest;
@@ -143,10 +153,10 @@ export async function loadCorpus(
     }
     throw err;
   }
-  if (usable && usable.hash === manifest.hash) return { manifest: usable.manifest, source: 'stored' };
+  if (!force && usable && usable.hash === manifest.hash) return { manifest: usable.manifest, source: 'stored' };
 
   const resumable =
-    stored && !stored.complete && stored.hash === manifest.hash && stored.manifestUrl === manifestUrl
+    !force && stored && !stored.complete && stored.hash === manifest.hash && stored.manifestUrl === manifestUrl
       ? stored.doneChunks
       : [];
   const state: CorpusState = {
@@ -165,6 +175,7 @@ export async function loadCorpus(
     }
   }
   onProgress?.({ ...progress });
+  let written = 0;
 
   try {
     await db.put('meta', state, CORPUS_STATE_KEY);
@@ -180,7 +191,12 @@ export async function loadCorpus(
     try {
       const tx = db.transaction(['articles', 'meta'], 'readwrite');
       const store = tx.objectStore('articles');
-      const writes: Promise<unknown>[] = chunk.articles.map((a) => store.put(toStored(a, manifest.hash)));
+      // A record stamped with this chunk's hash came from these very bytes: rewriting it is waste.
+      // Corpora grow at the end, so an update usually rewrites only the last chunk.
+      const existing = force ? [] : await Promise.all(chunk.articles.map((a) => store.get(a.id)));
+      const changed = chunk.articles.filter((a, i) => existing[i]?.corpus !== ref.hash);
+      const writes: Promise<unknown>[] = changed.map((a) => store.put(toStored(a, ref.hash)));
+      written += changed.length;
       state.doneChunks.push(ref.hash);
       writes.push(tx.objectStore('meta').put(state, CORPUS_STATE_KEY), tx.done);
       await Promise.all(writes);
@@ -197,5 +213,5 @@ export async function loadCorpus(
   } catch (err) {
     throw storageError(err);
   }
-  return { manifest, source: 'imported' };
+  return { manifest, source: 'imported', written };
 }

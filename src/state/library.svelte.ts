@@ -68,4 +68,15 @@ export class Library {
   retry = (): void => {
     void this.open();
   };
+
+  /**
+   * Rewrites every article from freshly fetched and verified chunks while the reader keeps reading
+   * (the settings' "Re-download and verify"); failures are thrown to the caller, not shown as a page.
+   */
+  async reimport(signal?: AbortSignal): Promise<Manifest> {
+    if (!this.db) throw new CorpusError('storage', 'the library is not open');
+    const result = await loadCorpus(this.db, this.manifestUrl, { force: true, signal });
+    this.manifest = result.manifest;
+    return result.manifest;
+  }
 }

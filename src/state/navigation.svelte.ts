@@ -96,6 +96,16 @@ export class Navigation {
     this.#window.location.hash = hash;
   }
 
+  /**
+   * Rewrites the current entry's URL (search as you type) without a new history entry
+   * and without remounting the view: the view already shows what the URL says.
+   */
+  replace(hash: string): void {
+    if (this.#window.location.hash === hash) return;
+    this.#window.history.replaceState({ folioKey: this.#key } satisfies EntryState, '', hash);
+    this.route = parseHash(hash);
+  }
+
   /** The `/` shortcut: the search page, or its field when already there. */
   openSearch(): void {
     if (this.route.name === 'search') this.#window.document.getElementById(SEARCH_INPUT_ID)?.focus();

@@ -2,7 +2,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Article, Manifest } from '../corpus/types.ts';
 
 /** Bump with a new cumulative step in `upgrade` below; never edit an old step. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** The app's database; the widget uses one per corpus URL (see dbNameFor). */
 export const APP_DB_NAME = 'folio';
@@ -54,6 +54,18 @@ export interface FolioDB extends DBSchema {
     value: HistoryEntry;
     indexes: { 'by-time': number };
   };
+  /** Exported search indexes, keyed by corpus hash and engine version: a warm start imports one. */
+  searchIndex: {
+    key: string;
+    value: StoredSearchIndex;
+  };
+}
+
+export interface StoredSearchIndex {
+  key: string;
+  corpusHash: string;
+  engineVersion: number;
+  data: [string, string][];
 }
 
 /** What a saved-list row needs, copied at save time so it shows even if the article leaves the corpus. */
@@ -108,6 +120,9 @@ export async function openFolioDB(name: string, events: ConnectionEvents = {}): 
       if (oldVersion < 2) {
         database.createObjectStore('saved', { keyPath: 'id' }).createIndex('by-time', 'savedAt');
         database.createObjectStore('history', { keyPath: 'id' }).createIndex('by-time', 'readAt');
+      }
+      if (oldVersion < 3) {
+        database.createObjectStore('searchIndex', { keyPath: 'key' });
       }
     },
     blocked() {

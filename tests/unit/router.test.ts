@@ -36,6 +36,7 @@ describe('parseHash', () => {
       { name: 'category', category: '财经 & more' },
       { name: 'archive', year: 2025, month: 1 },
       { name: 'search', q: '量子 sensor', lang: 'zh' },
+      { name: 'search', q: 'a+b & c', category: 'Research', from: 2023, to: 2024, sort: 'date' },
     ];
     for (const route of routes) expect(parseHash(formatRoute(route))).toEqual(route);
   });

@@ -1,0 +1,1202 @@
+/**
+ * The search engine: pure (no postMessage, DOM or IndexedDB), shared by the worker and node.
+ *
+ * - A FlexSearch Document (fields `title` and `body`, tokenize 'strict', numeric ids = article
+ *   ords) maps every term to the articles holding it. Terms come from our tokenizer
+ *   (tokenize.ts): words, and single Han/kana characters.
+ * - Beside it, a forward index keeps each article's terms in order as vocabulary ids in one
+ *   Uint32Array. It answers what an inverted index cannot: whether query terms are adjacent (a
+ *   phrase, or a Chinese substring), how often they occur, and how long each field is.
+ * - Ranking is query likelihood: a title/body mixture of Dirichlet-smoothed term probabilities,
+ *   plus the probability of the query as a phrase. Only articles matching every part of the query
+ *   are returned; when there are none, the best partial matches are returned instead.
+ * - English words match exactly, as a prefix (the last word, while it is typed) and with one typo.
+ */
+import { Document } from 'flexsearch';
+import type { Article } from '../corpus/types.ts';
+import {
+  isCjkTerm,
+  parseQuery,
+  prefixWithinOneEdit,
+  scanTokens,
+  tokenizeTerms,
+  typoEligible,
+  withinOneEdit,
+  type QueryGroup,
+} from './tokenize.ts';
+
+/** Bump when tokenizing, ranking inputs or the export format change: cached indexes are then rebuilt. */
+export const ENGINE_VERSION = 1;
+
+/** What the engine needs of an article. */
+export interface SearchDoc {
+  id: string;
+  ord: number;
+  title: string;
+  /** Body paragraphs as plain text, one a line. */
+  text: string;
+  date: string | null;
+  category: string | null;
+  lang: string;
+}
+
+export type SearchField = 'title' | 'body';
+
+export interface SearchFilters {
+  category?: string;
+  /** A language tag; `zh` also matches `zh-CN`. */
+  lang?: string;
+  /** First year (`YYYY`, or a longer `YYYY-MM[-DD]` prefix) to include; undated articles are left out. */
+  from?: string;
+  /** Last year (or month, or day) to include. */
+  to?: string;
+}
+
+export type SearchSort = 'relevance' | 'date';
+
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+  filters?: SearchFilters;
+  sort?: SearchSort;
+}
+
+export interface SearchHit {
+  ord: number;
+  id: string;
+  /** Log-likelihood of the query under the article: higher is better, only comparable within one search. */
+  score: number;
+  /** Fields where some part of the query matched. */
+  fields: SearchField[];
+  /** Every word and every Chinese run of the query matched. */
+  complete: boolean;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Matching articles in all: the complete matches, or the partial ones when there are none. */
+  total: number;
+}
+
+/** Exported index: keys and strings, in the order `importIndex` must see them. */
+export type ExportedIndex = Array<[string, string]>;
+
+/** The knobs of the ranking; the defaults were tuned with bench/search-quality.ts. */
+export interface RankingParams {
+  /** Share of the title in the title/body mixture. */
+  titleShare: number;
+  /** Dirichlet smoothing (pseudo-terms) of the title and of the body. */
+  titleSmoothing: number;
+  bodySmoothing: number;
+  /** Weight of the whole query found as a phrase, against its words found anywhere. */
+  phraseBoost: number;
+  /** Weight of a completion of the last word, and of a word one typo away, against an exact word. */
+  prefixWeight: number;
+  typoWeight: number;
+}
+
+export const DEFAULT_RANKING: RankingParams = {
+  titleShare: 0.5,
+  titleSmoothing: 2,
+  bodySmoothing: 50,
+  phraseBoost: 10,
+  prefixWeight: 0.5,
+  typoWeight: 0.2,
+};
+
+export const DEFAULT_LIMIT = 20;
+/** Terms of a query past this many are ignored: each term is one bit of a 32-bit mask. */
+export const MAX_QUERY_TERMS = 32;
+/** Completions of the last word kept (the most frequent): "a" alone would otherwise match everything. */
+export const MAX_PREFIX_EXPANSIONS = 32;
+/** Words one typo away kept (the most frequent). */
+export const MAX_TYPO_EXPANSIONS = 16;
+/** Partial matches scored in full when complete ones do not fill the page (best by a cheap estimate). */
+export const MAX_PARTIAL_CANDIDATES = 200;
+
+const FIELDS = ['title', 'body'] as const;
+/** FlexSearch returns a posting list whole (without copying) when it is no longer than the limit. */
+const POSTINGS_LIMIT = Number.MAX_SAFE_INTEGER;
+const INITIAL_CAPACITY = 1024;
+/** Room for the forward index of a small corpus; it grows by half as needed. */
+const INITIAL_TOKEN_CAPACITY = 1 << 16;
+/** Background probability of a term the collection lacks: as if seen half a time. */
+const UNSEEN_COUNT = 0.5;
+const GROWTH = 1.5;
+const NO_CATEGORY = 0;
+
+/** What FlexSearch indexes: each field's distinct terms (already tokenized), keyed by ord. */
+type FieldDoc = { ord: number; title: string; body: string };
+type FlexDocument = Document<FieldDoc>;
+
+/** A Uint32Array that grows; reads past the end give 0. */
+class GrowableU32 {
+  data: Uint32Array;
+  length = 0;
+
+  constructor(capacity = INITIAL_CAPACITY) {
+    this.data = new Uint32Array(capacity);
+  }
+
+  reserve(size: number): void {
+    if (size <= this.data.length) return;
+    const grown = new Uint32Array(Math.max(size, Math.ceil(this.data.length * GROWTH)));
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) this.reserve(this.length + 1);
+    this.data[this.length] = value;
+    this.length += 1;
+  }
+
+  set(index: number, value: number): void {
+    this.reserve(index + 1);
+    this.data[index] = value;
+    if (index >= this.length) this.length = index + 1;
+  }
+
+  get(index: number): number {
+    return index < this.length ? (this.data[index] ?? 0) : 0;
+  }
+
+  trim(): void {
+    if (this.data.length > this.length) this.data = this.data.slice(0, this.length);
+  }
+}
+
+function createFlexDocument(): FlexDocument {
+  // 'strict': whole terms only (prefixes come from our vocabulary); one bucket: we rank, not FlexSearch.
+  const field = (name: (typeof FIELDS)[number]) => ({
+    field: name,
+    tokenize: 'strict' as const,
+    resolution: 1,
+    encode: tokenizeTerms,
+  });
+  return new Document<FieldDoc>({ document: { id: 'ord', index: FIELDS.map(field) } });
+}
+
+/** A search index over articles; build with addArticles or importIndex. */
+export class Engine {
+  readonly ranking: RankingParams;
+  index: FlexDocument = createFlexDocument();
+  // Vocabulary: term ↔ id, and how often each term occurs in all fields (collection frequency).
+  readonly terms: string[] = [];
+  readonly termIds = new Map<string, number>();
+  readonly termCounts = new GrowableU32();
+  /** Per term id: 1 for a CJK character. */
+  readonly cjkTerms = new GrowableU32();
+  // Forward index: every field's term ids in order; per ord, where each field starts and its length.
+  readonly tokens = new GrowableU32(INITIAL_TOKEN_CAPACITY);
+  readonly titleStart = new GrowableU32();
+  readonly titleLength = new GrowableU32();
+  readonly bodyStart = new GrowableU32();
+  readonly bodyLength = new GrowableU32();
+  // Per ord: a Bloom filter of its adjacent CJK character pairs (words [start, start + count) of
+  // pairBits), so articles that cannot hold a Chinese run are skipped without scanning them.
+  readonly pairBits = new GrowableU32();
+  readonly filterStart = new GrowableU32();
+  readonly filterWords = new GrowableU32();
+  // Per ord: the stored fields filters and hits need.
+  readonly ids: (string | undefined)[] = [];
+  readonly dates: (string | null)[] = [];
+  readonly categoryCodes = new GrowableU32();
+  readonly langCodes = new GrowableU32();
+  readonly categories: (string | null)[] = [null];
+  readonly langs: string[] = [];
+  docCount = 0;
+  titleTokens = 0;
+  bodyTokens = 0;
+  // Built on demand for prefix and typo look-ups; dropped whenever the vocabulary grows.
+  sortedTerms: string[] | null = null;
+  typoBuckets: TypoBucket[] | null = null;
+  // Scratch space for searches, reused: group bits per ord, stamps per ord, query slots per term id.
+  masks = new Uint32Array(0);
+  stamps = new Uint32Array(0);
+  stamp = 0;
+  slotBits = new Uint32Array(0);
+  slotWeights = new Float64Array(0);
+
+  constructor(ranking: Partial<RankingParams> = {}) {
+    this.ranking = { ...DEFAULT_RANKING, ...ranking };
+  }
+}
+
+export function createEngine(ranking: Partial<RankingParams> = {}): Engine {
+  return new Engine(ranking);
+}
+
+export function documentCount(engine: Engine): number {
+  return engine.docCount;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Articles in
+
+const PARAGRAPH_END = /<\/p\s*>/gi;
+const LINE_BREAK = /<br\s*\/?>/gi;
+// A quoted attribute value may hold '>'.
+const TAG = /<(?:[^>"']|"[^"]*"|'[^']*')*>/g;
+const ENTITY = /&(#x[0-9a-f]+|#[0-9]+|[a-z][a-z0-9]*);/gi;
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+};
+const HEX = 16;
+const DECIMAL = 10;
+const MAX_CODE_POINT = 0x10ffff;
+
+function decodeEntities(html: string): string {
+  return html.replace(ENTITY, (whole, name: string) => {
+    if (name.startsWith('#')) {
+      const hex = name[1] === 'x' || name[1] === 'X';
+      const code = Number.parseInt(name.slice(hex ? 2 : 1), hex ? HEX : DECIMAL);
+      return code > 0 && code <= MAX_CODE_POINT ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
+  });
+}
+
+/** Sanitized article HTML (`<p>` paragraphs) → plain text, one paragraph a line. */
+export function htmlToText(html: string): string {
+  const text = html.replace(PARAGRAPH_END, '\n').replace(LINE_BREAK, '\n').replace(TAG, '');
+  return decodeEntities(text).trim();
+}
+
+export function toSearchDoc(article: Article): SearchDoc {
+  return {
+    id: article.id,
+    ord: article.ord,
+    title: article.title,
+    text: htmlToText(article.html),
+    date: article.date,
+    category: article.category,
+    lang: article.lang,
+  };
+}
+
+function internTerm(engine: Engine, term: string, cjk: boolean): number {
+  let id = engine.termIds.get(term);
+  if (id === undefined) {
+    id = engine.terms.length;
+    engine.terms.push(term);
+    engine.termIds.set(term, id);
+    engine.termCounts.push(0);
+    engine.cjkTerms.push(cjk ? 1 : 0);
+    engine.sortedTerms = null;
+    engine.typoBuckets = null;
+  }
+  return id;
+}
+
+function internCode(values: (string | null)[], value: string | null): number {
+  const found = values.indexOf(value);
+  if (found >= 0) return found;
+  values.push(value);
+  return values.length - 1;
+}
+
+/** Appends the terms of `text` to the forward index; returns its distinct terms, space-separated. */
+function appendField(engine: Engine, text: string, seen: Set<number>): string {
+  seen.clear();
+  const distinct: string[] = [];
+  scanTokens(text, (term, _start, _end, cjk) => {
+    const id = internTerm(engine, term, cjk);
+    engine.tokens.push(id);
+    engine.termCounts.data[id] = (engine.termCounts.data[id] ?? 0) + 1;
+    if (!seen.has(id)) {
+      seen.add(id);
+      distinct.push(term);
+    }
+  });
+  return distinct.join(' ');
+}
+
+/** Filter bits per CJK pair: about 3% false positives per pair with three probes. */
+const BITS_PER_PAIR = 8;
+const PAIR_PROBES = 3;
+const WORD_BITS = 32;
+const WORD_SHIFT = 5;
+
+function pairHash(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) >>> 0;
+}
+
+/** The filter bit for probe `k` of a pair hash (double hashing). */
+function probeBit(hash: number, k: number, mask: number): number {
+  const step = ((hash >>> 17) | (hash << 15) | 1) >>> 0;
+  return (hash + Math.imul(k, step)) & mask;
+}
+
+/** Calls `visit` with every pair of adjacent CJK characters in a field of the forward index. */
+function forEachPair(engine: Engine, start: number, length: number, visit: (a: number, b: number) => void): void {
+  const tokens = engine.tokens.data;
+  const cjk = engine.cjkTerms.data;
+  for (let p = start + 1; p < start + length; p += 1) {
+    const a = tokens[p - 1] ?? 0;
+    const b = tokens[p] ?? 0;
+    if (cjk[a] && cjk[b]) visit(a, b);
+  }
+}
+
+function buildPairFilter(engine: Engine, ord: number): void {
+  const spans = [
+    [engine.titleStart.get(ord), engine.titleLength.get(ord)],
+    [engine.bodyStart.get(ord), engine.bodyLength.get(ord)],
+  ] as const;
+  let pairs = 0;
+  for (const [start, length] of spans) forEachPair(engine, start, length, () => (pairs += 1));
+  let words = 0;
+  if (pairs > 0) {
+    words = 1;
+    while (words * WORD_BITS < pairs * BITS_PER_PAIR) words *= 2;
+  }
+  const first = engine.pairBits.length;
+  engine.filterStart.set(ord, first);
+  engine.filterWords.set(ord, words);
+  if (words === 0) return;
+  engine.pairBits.set(first + words - 1, 0);
+  const bits = engine.pairBits.data;
+  const mask = words * WORD_BITS - 1;
+  for (const [start, length] of spans) {
+    forEachPair(engine, start, length, (a, b) => {
+      const hash = pairHash(a, b);
+      for (let k = 0; k < PAIR_PROBES; k += 1) {
+        const bit = probeBit(hash, k, mask);
+        const word = first + (bit >>> WORD_SHIFT);
+        bits[word] = (bits[word] ?? 0) | (1 << (bit & (WORD_BITS - 1)));
+      }
+    });
+  }
+}
+
+/** False when the article surely has no CJK character `a` followed by `b`; true when it may. */
+function mayHavePair(engine: Engine, ord: number, a: number, b: number): boolean {
+  const words = engine.filterWords.data[ord] ?? 0;
+  if (words === 0) return false;
+  const first = engine.filterStart.data[ord] ?? 0;
+  const bits = engine.pairBits.data;
+  const mask = words * WORD_BITS - 1;
+  const hash = pairHash(a, b);
+  for (let k = 0; k < PAIR_PROBES; k += 1) {
+    const bit = probeBit(hash, k, mask);
+    if ((((bits[first + (bit >>> WORD_SHIFT)] ?? 0) >>> (bit & (WORD_BITS - 1))) & 1) === 0) return false;
+  }
+  return true;
+}
+
+function forgetCounts(engine: Engine, ord: number): void {
+  const counts = engine.termCounts.data;
+  const tokens = engine.tokens.data;
+  const spans: Array<[number, number]> = [
+    [engine.titleStart.get(ord), engine.titleLength.get(ord)],
+    [engine.bodyStart.get(ord), engine.bodyLength.get(ord)],
+  ];
+  for (const [start, length] of spans) {
+    for (let p = start; p < start + length; p += 1) {
+      const id = tokens[p] ?? 0;
+      counts[id] = (counts[id] ?? 1) - 1;
+    }
+  }
+  engine.titleTokens -= engine.titleLength.get(ord);
+  engine.bodyTokens -= engine.bodyLength.get(ord);
+  engine.docCount -= 1;
+}
+
+function storeMeta(engine: Engine, doc: SearchDoc): void {
+  engine.ids[doc.ord] = doc.id;
+  engine.dates[doc.ord] = doc.date;
+  engine.categoryCodes.set(doc.ord, doc.category === null ? NO_CATEGORY : internCode(engine.categories, doc.category));
+  engine.langCodes.set(doc.ord, internCode(engine.langs, doc.lang));
+}
+
+function assertOrd(ord: number): void {
+  if (!Number.isSafeInteger(ord) || ord < 0) throw new RangeError(`expected an ord >= 0, got ${ord}`);
+}
+
+/**
+ * Indexes one batch of articles (call once per batch, yielding in between, to stay responsive).
+ * An article whose ord is already indexed replaces the old one.
+ */
+export function addArticles(engine: Engine, docs: readonly SearchDoc[]): void {
+  const seen = new Set<number>();
+  for (const doc of docs) {
+    assertOrd(doc.ord);
+    if (engine.ids[doc.ord] !== undefined) forgetCounts(engine, doc.ord);
+    engine.titleStart.set(doc.ord, engine.tokens.length);
+    const title = appendField(engine, doc.title, seen);
+    engine.titleLength.set(doc.ord, engine.tokens.length - engine.titleStart.get(doc.ord));
+    engine.bodyStart.set(doc.ord, engine.tokens.length);
+    const body = appendField(engine, doc.text, seen);
+    engine.bodyLength.set(doc.ord, engine.tokens.length - engine.bodyStart.get(doc.ord));
+    engine.titleTokens += engine.titleLength.get(doc.ord);
+    engine.bodyTokens += engine.bodyLength.get(doc.ord);
+    engine.docCount += 1;
+    buildPairFilter(engine, doc.ord);
+    storeMeta(engine, doc);
+    engine.index.add({ ord: doc.ord, title, body });
+  }
+}
+
+/** Releases the spare room of the growable arrays: call once the last batch is in. */
+export function compactEngine(engine: Engine): void {
+  for (const array of [
+    engine.tokens,
+    engine.termCounts,
+    engine.titleStart,
+    engine.titleLength,
+    engine.bodyStart,
+    engine.bodyLength,
+    engine.cjkTerms,
+    engine.pairBits,
+    engine.filterStart,
+    engine.filterWords,
+    engine.categoryCodes,
+    engine.langCodes,
+  ]) {
+    array.trim();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary look-ups: exact, prefix, typo
+
+interface Expansion {
+  id: number;
+  weight: number;
+}
+
+function sortedTerms(engine: Engine): string[] {
+  engine.sortedTerms ??= [...engine.terms].sort();
+  return engine.sortedTerms;
+}
+
+const SIGNATURE_BITS = 32;
+/** Letters one edit changes in a word's letter set, at most: a cheap filter before the real comparison. */
+const MAX_SIGNATURE_CHANGES = 2;
+
+/** Which letters (hashed into 32 bits) a word has; one edit flips at most two bits. */
+function letterSignature(term: string): number {
+  let signature = 0;
+  for (let i = 0; i < term.length; i += 1) signature |= 1 << (term.charCodeAt(i) % SIGNATURE_BITS);
+  return signature;
+}
+
+function popcount(value: number): number {
+  let v = value - ((value >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
+}
+
+interface TypoBucket {
+  ids: number[];
+  signatures: number[];
+}
+
+/** Typo candidates by length: only words within one character of the query's length are compared. */
+function typoBuckets(engine: Engine): TypoBucket[] {
+  if (engine.typoBuckets) return engine.typoBuckets;
+  const buckets: TypoBucket[] = [];
+  engine.terms.forEach((term, id) => {
+    if (!typoEligible(term)) return;
+    const bucket = (buckets[term.length] ??= { ids: [], signatures: [] });
+    bucket.ids.push(id);
+    bucket.signatures.push(letterSignature(term));
+  });
+  engine.typoBuckets = buckets;
+  return buckets;
+}
+
+function mostFrequent(engine: Engine, ids: number[], keep: number): number[] {
+  if (ids.length <= keep) return ids;
+  const counts = engine.termCounts.data;
+  return ids.sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0)).slice(0, keep);
+}
+
+function completions(engine: Engine, prefix: string): number[] {
+  const sorted = sortedTerms(engine);
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((sorted[mid] ?? '') < prefix) low = mid + 1;
+    else high = mid;
+  }
+  const ids: number[] = [];
+  for (let i = low; i < sorted.length; i += 1) {
+    const term = sorted[i] ?? '';
+    if (!term.startsWith(prefix)) break;
+    if (term !== prefix) ids.push(engine.termIds.get(term) ?? 0);
+  }
+  return mostFrequent(engine, ids, MAX_PREFIX_EXPANSIONS);
+}
+
+function typoNeighbours(engine: Engine, term: string, exactId: number | undefined): number[] {
+  const buckets = typoBuckets(engine);
+  const signature = letterSignature(term);
+  const ids: number[] = [];
+  for (let length = term.length - 1; length <= term.length + 1; length += 1) {
+    const bucket = buckets[length];
+    if (!bucket) continue;
+    const { ids: candidates, signatures } = bucket;
+    for (let i = 0; i < candidates.length; i += 1) {
+      if (popcount(signature ^ (signatures[i] ?? 0)) > MAX_SIGNATURE_CHANGES) continue;
+      const id = candidates[i] ?? 0;
+      if (id !== exactId && withinOneEdit(term, engine.terms[id] ?? '')) ids.push(id);
+    }
+  }
+  return mostFrequent(engine, ids, MAX_TYPO_EXPANSIONS);
+}
+
+/** A word still being typed with a typo in it: terms starting within one edit of it. */
+function typoCompletions(engine: Engine, prefix: string): number[] {
+  const ids: number[] = [];
+  const buckets = typoBuckets(engine);
+  for (let length = prefix.length - 1; length < buckets.length; length += 1) {
+    for (const id of buckets[length]?.ids ?? []) {
+      if (prefixWithinOneEdit(prefix, engine.terms[id] ?? '')) ids.push(id);
+    }
+  }
+  return mostFrequent(engine, ids, MAX_PREFIX_EXPANSIONS);
+}
+
+function expandWord(engine: Engine, group: { term: string; prefix: boolean }): Expansion[] {
+  const { prefixWeight, typoWeight } = engine.ranking;
+  const exact = engine.termIds.get(group.term);
+  const expansions: Expansion[] = exact === undefined ? [] : [{ id: exact, weight: 1 }];
+  if (group.prefix) {
+    for (const id of completions(engine, group.term)) expansions.push({ id, weight: prefixWeight });
+  }
+  if (typoEligible(group.term)) {
+    const known = new Set(expansions.map((e) => e.id));
+    for (const id of typoNeighbours(engine, group.term, exact)) {
+      if (!known.has(id)) expansions.push({ id, weight: typoWeight });
+    }
+    if (group.prefix && expansions.length === 0) {
+      for (const id of typoCompletions(engine, group.term)) expansions.push({ id, weight: typoWeight });
+    }
+  }
+  return expansions;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+interface Scored {
+  ord: number;
+  score: number;
+  complete: boolean;
+  /** Bit 0: matched in the title; bit 1: in the body. */
+  fields: number;
+}
+
+const IN_TITLE = 1;
+const IN_BODY = 2;
+
+function ensureScratch(engine: Engine): void {
+  const ords = engine.ids.length;
+  if (engine.masks.length < ords) {
+    engine.masks = new Uint32Array(Math.ceil(ords * GROWTH));
+    engine.stamps = new Uint32Array(engine.masks.length);
+    engine.stamp = 0;
+  }
+  const vocabulary = engine.terms.length;
+  if (engine.slotBits.length < vocabulary) {
+    engine.slotBits = new Uint32Array(Math.ceil(vocabulary * GROWTH));
+    engine.slotWeights = new Float64Array(engine.slotBits.length);
+  }
+}
+
+function nextStamp(engine: Engine): number {
+  engine.stamp += 1;
+  if (engine.stamp === 0xffffffff) {
+    engine.stamps.fill(0);
+    engine.stamp = 1;
+  }
+  return engine.stamp;
+}
+
+/** Article ords holding `termId`, per field (FlexSearch's own lists: never modify them). */
+function postings(engine: Engine, termId: number): number[][] {
+  const term = engine.terms[termId] ?? '';
+  const results = engine.index.search(term, { limit: POSTINGS_LIMIT });
+  return results.map((entry) => entry.result as number[]);
+}
+
+/**
+ * Ords that may hold a CJK run: those holding its rarest character whose pair filters accept every
+ * adjacent pair of the run (no false negatives; the run itself is checked when scoring).
+ */
+function runCandidates(engine: Engine, run: number[]): number[] {
+  let rarest: number[][] = [];
+  let rarestSize = Number.POSITIVE_INFINITY;
+  for (const id of new Set(run)) {
+    const lists = postings(engine, id);
+    const size = lists.reduce((sum, list) => sum + list.length, 0);
+    if (size < rarestSize) {
+      rarest = lists;
+      rarestSize = size;
+    }
+  }
+  const stamp = nextStamp(engine);
+  const candidates: number[] = [];
+  for (const list of rarest) {
+    for (const ord of list) {
+      if (engine.stamps[ord] === stamp) continue;
+      engine.stamps[ord] = stamp;
+      let possible = true;
+      for (let j = 1; possible && j < run.length; j += 1)
+        possible = mayHavePair(engine, ord, run[j - 1] ?? 0, run[j] ?? 0);
+      if (possible) candidates.push(ord);
+    }
+  }
+  return candidates;
+}
+
+/**
+ * The query as matched against the vocabulary. Each query term is a slot (one bit): a word's slot
+ * accepts the word and its completions or typo neighbours, a CJK run has one slot per character.
+ * engine.slotBits/slotWeights hold, per term id, the slots it fills and its weight.
+ */
+interface Plan {
+  groupCount: number;
+  /** Per group: its first slot, its number of slots, its collection probability, its idf. */
+  firstSlot: Int32Array;
+  slotCount: Int32Array;
+  collection: Float64Array;
+  idf: Float64Array;
+  slots: number;
+  /** When the whole query is one CJK run: its term ids, counted by a faster scan. */
+  run: Uint32Array | null;
+  /** Term ids given slot bits, to clear afterwards. */
+  slotted: number[];
+  /** Every ord matching some group, and its group bits in engine.masks. */
+  touched: number[];
+}
+
+function plan(engine: Engine, parsed: QueryGroup[]): Plan {
+  const total = Math.max(1, engine.titleTokens + engine.bodyTokens);
+  const counts = engine.termCounts.data;
+  const docs = Math.max(1, engine.docCount);
+  const groupCount = parsed.length;
+  const planned: Plan = {
+    groupCount,
+    firstSlot: new Int32Array(groupCount),
+    slotCount: new Int32Array(groupCount),
+    collection: new Float64Array(groupCount),
+    idf: new Float64Array(groupCount),
+    slots: 0,
+    run: null,
+    slotted: [],
+    touched: [],
+  };
+  const { slotted, touched } = planned;
+  const addSlot = (id: number, bit: number, weight: number): void => {
+    if (engine.slotBits[id] === 0) slotted.push(id);
+    engine.slotBits[id] = (engine.slotBits[id] ?? 0) | (1 << bit);
+    engine.slotWeights[id] = Math.max(engine.slotWeights[id] ?? 0, weight);
+  };
+  const markAll = (lists: readonly (readonly number[])[], bit: number): number => {
+    let marked = 0;
+    for (const list of lists) {
+      for (const ord of list) {
+        const mask = engine.masks[ord] ?? 0;
+        if (mask & bit) continue;
+        if (mask === 0) touched.push(ord);
+        engine.masks[ord] = mask | bit;
+        marked += 1;
+      }
+    }
+    return marked;
+  };
+
+  let slot = 0;
+  parsed.forEach((group, g) => {
+    const bit = 1 << g;
+    let collection = 0;
+    let matched = 0;
+    planned.firstSlot[g] = slot;
+    if (group.kind === 'word') {
+      for (const { id, weight } of expandWord(engine, group)) {
+        addSlot(id, slot, weight);
+        collection += (weight * (counts[id] ?? 0)) / total;
+        matched += markAll(postings(engine, id), bit);
+      }
+      planned.slotCount[g] = 1;
+      slot += 1;
+    } else {
+      const ids = group.chars.map((ch) => engine.termIds.get(ch));
+      collection = 1;
+      ids.forEach((id, j) => {
+        if (id !== undefined) addSlot(id, slot + j, 1);
+        collection *= (id === undefined ? 0 : (counts[id] ?? 0)) / total;
+      });
+      const known = ids.filter((id): id is number => id !== undefined);
+      if (known.length === ids.length) {
+        matched = markAll([runCandidates(engine, known)], bit);
+        if (groupCount === 1) planned.run = Uint32Array.from(known);
+      }
+      planned.slotCount[g] = ids.length;
+      slot += ids.length;
+    }
+    // Never zero: a group absent from the collection still gets a small smoothed probability.
+    planned.collection[g] = Math.max(collection, UNSEEN_COUNT / total);
+    planned.idf[g] = Math.log(1 + docs / (1 + matched));
+  });
+  planned.slots = slot;
+  return planned;
+}
+
+function clearPlan(engine: Engine, planned: Plan): void {
+  for (const id of planned.slotted) {
+    engine.slotBits[id] = 0;
+    engine.slotWeights[id] = 0;
+  }
+  for (const ord of planned.touched) engine.masks[ord] = 0;
+}
+
+/** Weight of the slots [first, first + count) matched from `p` on, or 0 when one does not match. */
+function runWeight(
+  tokens: Uint32Array,
+  bits: Uint32Array,
+  weights: Float64Array,
+  p: number,
+  end: number,
+  first: number,
+  count: number,
+): number {
+  if (p + count > end) return 0;
+  let weight = 1;
+  for (let j = 0; j < count; j += 1) {
+    const id = tokens[p + j] ?? 0;
+    if ((((bits[id] ?? 0) >>> (first + j)) & 1) === 0) return 0;
+    weight *= weights[id] ?? 0;
+  }
+  return weight;
+}
+
+function logAddExp(a: number, b: number): number {
+  const max = Math.max(a, b);
+  return max + Math.log(Math.exp(a - max) + Math.exp(b - max));
+}
+
+/** Adds the weighted matches of each group in one field to counts[offset + g]; returns the phrase's. */
+function countField(
+  engine: Engine,
+  planned: Plan,
+  start: number,
+  length: number,
+  counts: Float64Array,
+  offset: number,
+): number {
+  const tokens = engine.tokens.data;
+  const bits = engine.slotBits;
+  const weights = engine.slotWeights;
+  const { groupCount, firstSlot, slotCount, slots } = planned;
+  const withPhrase = groupCount > 1;
+  const end = start + length;
+  let phrase = 0;
+  for (let p = start; p < end; p += 1) {
+    const id = tokens[p] ?? 0;
+    const slotBits = bits[id] ?? 0;
+    if (slotBits === 0) continue;
+    for (let g = 0; g < groupCount; g += 1) {
+      const first = firstSlot[g] ?? 0;
+      if (((slotBits >>> first) & 1) === 0) continue;
+      const count = slotCount[g] ?? 1;
+      const weight = count === 1 ? (weights[id] ?? 0) : runWeight(tokens, bits, weights, p, end, first, count);
+      counts[offset + g] = (counts[offset + g] ?? 0) + weight;
+    }
+    if (withPhrase && slotBits & 1) phrase += runWeight(tokens, bits, weights, p, end, 0, slots);
+  }
+  return phrase;
+}
+
+/** Occurrences of `run` in one field: jumps between occurrences of its first term (native indexOf). */
+function countRun(engine: Engine, run: Uint32Array, start: number, length: number): number {
+  const field = engine.tokens.data.subarray(start, start + length);
+  const first = run[0] ?? 0;
+  let count = 0;
+  for (let p = field.indexOf(first); p >= 0 && p + run.length <= length; p = field.indexOf(first, p + 1)) {
+    let j = 1;
+    while (j < run.length && field[p + j] === run[j]) j += 1;
+    if (j === run.length) count += 1;
+  }
+  return count;
+}
+
+/** Scores one article against the planned query by scanning its terms in order. */
+function scoreArticle(engine: Engine, ord: number, planned: Plan, counts: Float64Array): Scored {
+  const { titleShare, titleSmoothing, bodySmoothing, phraseBoost } = engine.ranking;
+  const { groupCount, collection, run } = planned;
+  counts.fill(0);
+  const titleStart = engine.titleStart.data[ord] ?? 0;
+  const titleLength = engine.titleLength.data[ord] ?? 0;
+  const bodyStart = engine.bodyStart.data[ord] ?? 0;
+  const bodyLength = engine.bodyLength.data[ord] ?? 0;
+  let titlePhrase = 0;
+  let bodyPhrase = 0;
+  if (run) {
+    counts[0] = countRun(engine, run, titleStart, titleLength);
+    counts[1] = countRun(engine, run, bodyStart, bodyLength);
+  } else {
+    titlePhrase = countField(engine, planned, titleStart, titleLength, counts, 0);
+    bodyPhrase = countField(engine, planned, bodyStart, bodyLength, counts, groupCount);
+  }
+  const titleNorm = titleShare / (titleLength + titleSmoothing);
+  const bodyNorm = (1 - titleShare) / (bodyLength + bodySmoothing);
+  let logLikelihood = 0;
+  let complete = true;
+  let fields = 0;
+  for (let g = 0; g < groupCount; g += 1) {
+    const inTitle = counts[g] ?? 0;
+    const inBody = counts[groupCount + g] ?? 0;
+    const background = collection[g] ?? 0;
+    logLikelihood += Math.log(
+      titleNorm * (inTitle + titleSmoothing * background) + bodyNorm * (inBody + bodySmoothing * background),
+    );
+    if (inTitle + inBody === 0) complete = false;
+    if (inTitle > 0) fields |= IN_TITLE;
+    if (inBody > 0) fields |= IN_BODY;
+  }
+  const phraseProbability = titleNorm * titlePhrase + bodyNorm * bodyPhrase;
+  const score =
+    phraseProbability > 0 ? logAddExp(logLikelihood, Math.log(phraseBoost * phraseProbability)) : logLikelihood;
+  return { ord, score, complete, fields };
+}
+
+function filterTest(engine: Engine, filters: SearchFilters | undefined): ((ord: number) => boolean) | null {
+  if (!filters) return null;
+  const { category, lang, from, to } = filters;
+  const tests: Array<(ord: number) => boolean> = [];
+  if (category !== undefined) {
+    const code = engine.categories.indexOf(category);
+    tests.push((ord) => code > NO_CATEGORY && engine.categoryCodes.get(ord) === code);
+  }
+  if (lang !== undefined) {
+    const codes = new Set<number>();
+    engine.langs.forEach((value, code) => {
+      if (value === lang || value.startsWith(`${lang}-`)) codes.add(code);
+    });
+    tests.push((ord) => codes.has(engine.langCodes.get(ord)));
+  }
+  if (from !== undefined) {
+    tests.push((ord) => {
+      const date = engine.dates[ord];
+      return date != null && date.slice(0, from.length) >= from;
+    });
+  }
+  if (to !== undefined) {
+    tests.push((ord) => {
+      const date = engine.dates[ord];
+      return date != null && date.slice(0, to.length) <= to;
+    });
+  }
+  if (tests.length === 0) return null;
+  return (ord) => tests.every((test) => test(ord));
+}
+
+function byRelevance(a: Scored, b: Scored): number {
+  return b.score - a.score || a.ord - b.ord;
+}
+
+function byDate(engine: Engine): (a: Scored, b: Scored) => number {
+  // Newest first; undated last. Corpus order already sorts by date, so ord breaks ties the same way.
+  return (a, b) => {
+    const da = engine.dates[a.ord] ?? '';
+    const db = engine.dates[b.ord] ?? '';
+    if (da !== db) return da < db ? 1 : -1;
+    return b.ord - a.ord;
+  };
+}
+
+/** Searches, returning the page asked for and how many articles match in all. */
+export function searchWithTotal(engine: Engine, query: string, options: SearchOptions = {}): SearchResult {
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const offset = options.offset ?? 0;
+  const parsed = parseQuery(query, MAX_QUERY_TERMS).groups;
+  if (parsed.length === 0 || engine.docCount === 0 || limit <= 0) return { hits: [], total: 0 };
+  ensureScratch(engine);
+  const planned = plan(engine, parsed);
+  try {
+    const { groupCount } = planned;
+    const full = 2 ** groupCount - 1;
+    const accept = filterTest(engine, options.filters);
+    const counts = new Float64Array(groupCount * 2);
+    const complete: Scored[] = [];
+    const partial: Scored[] = [];
+    // Ords missing some group outright (by the postings alone).
+    const rest: number[] = [];
+    for (const ord of planned.touched) {
+      if (accept && !accept(ord)) continue;
+      if (engine.masks[ord] !== full) {
+        rest.push(ord);
+        continue;
+      }
+      const scored = scoreArticle(engine, ord, planned, counts);
+      (scored.complete ? complete : partial).push(scored);
+    }
+    const partialTotal = partial.length + rest.length;
+    if (complete.length === 0) {
+      // No article has it all: the best partial matches by a cheap estimate, then scored in full.
+      const estimate = (ord: number): number => {
+        const mask = engine.masks[ord] ?? 0;
+        let sum = 0;
+        for (let g = 0; g < groupCount; g += 1) if ((mask >>> g) & 1) sum += planned.idf[g] ?? 0;
+        return sum;
+      };
+      const best = rest
+        .map((ord) => ({ ord, estimate: estimate(ord) }))
+        .sort((a, b) => b.estimate - a.estimate || a.ord - b.ord)
+        .slice(0, MAX_PARTIAL_CANDIDATES);
+      for (const { ord } of best) partial.push(scoreArticle(engine, ord, planned, counts));
+    }
+    const matches = complete.length > 0 ? complete : partial;
+    matches.sort(options.sort === 'date' ? byDate(engine) : byRelevance);
+    const hits = matches.slice(offset, offset + limit).map((scored): SearchHit => ({
+      ord: scored.ord,
+      id: engine.ids[scored.ord] ?? '',
+      score: scored.score,
+      fields: FIELDS.filter((_, f) => (scored.fields >>> f) & 1),
+      complete: scored.complete,
+    }));
+    return { hits, total: complete.length > 0 ? complete.length : partialTotal };
+  } finally {
+    clearPlan(engine, planned);
+  }
+}
+
+/** Searches; hits best first (or newest first with sort 'date'). */
+export function search(engine: Engine, query: string, options: SearchOptions = {}): SearchHit[] {
+  return searchWithTotal(engine, query, options).hits;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export and import
+
+const META_KEY = 'folio.meta';
+const DOCS_KEY = 'folio.docs';
+const VOCABULARY_KEY = 'folio.vocabulary';
+const TOKENS_KEY = 'folio.tokens';
+/** FlexSearch's own keys are kept under this prefix. */
+const FLEX_PREFIX = 'flex.';
+const TERM_SEPARATOR = '\n';
+const VARINT_LOW_BITS = 0x7f;
+const VARINT_MORE = 0x80;
+const VARINT_SHIFT = 7;
+const BASE64_CHUNK = 0x8000;
+
+/** The cache key of an exported index: a new corpus or a new engine both mean a rebuild. */
+export function indexCacheKey(corpusHash: string): string {
+  return `${corpusHash}:search-v${ENGINE_VERSION}`;
+}
+
+interface ExportedMeta {
+  version: number;
+  docs: number;
+  terms: number;
+}
+
+/** Per-article fields, as parallel arrays in ord order. */
+interface ExportedDocs {
+  ords: number[];
+  ids: string[];
+  dates: (string | null)[];
+  categories: (string | null)[];
+  categoryCodes: number[];
+  langs: string[];
+  langCodes: number[];
+  titleLengths: number[];
+  bodyLengths: number[];
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += BASE64_CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + BASE64_CHUNK));
+  }
+  return btoa(binary);
+}
+
+function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Term ids as LEB128 varints: most ids fit in one or two bytes instead of four. */
+function encodeVarints(values: Uint32Array): Uint8Array {
+  const maxBytesPerValue = 5;
+  const out = new Uint8Array(values.length * maxBytesPerValue);
+  let n = 0;
+  for (let value of values) {
+    while (value > VARINT_LOW_BITS) {
+      out[n++] = (value & VARINT_LOW_BITS) | VARINT_MORE;
+      value >>>= VARINT_SHIFT;
+    }
+    out[n++] = value;
+  }
+  return out.slice(0, n);
+}
+
+function decodeVarints(bytes: Uint8Array, count: number): Uint32Array {
+  const values = new Uint32Array(count);
+  let p = 0;
+  for (let i = 0; i < count; i += 1) {
+    let value = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      if (p >= bytes.length) throw new Error('search index: token data ends early');
+      byte = bytes[p++] ?? 0;
+      value += (byte & VARINT_LOW_BITS) * 2 ** shift;
+      shift += VARINT_SHIFT;
+    } while (byte & VARINT_MORE);
+    values[i] = value;
+  }
+  return values;
+}
+
+/** Exports the index (FlexSearch's part and ours) as [key, string] pairs for storage or a file. */
+export function exportIndex(engine: Engine): Promise<ExportedIndex> {
+  const entries: ExportedIndex = [];
+  const meta: ExportedMeta = { version: ENGINE_VERSION, docs: engine.docCount, terms: engine.terms.length };
+  entries.push([META_KEY, JSON.stringify(meta)]);
+  const docs: ExportedDocs = {
+    ords: [],
+    ids: [],
+    dates: [],
+    categories: engine.categories,
+    categoryCodes: [],
+    langs: engine.langs,
+    langCodes: [],
+    titleLengths: [],
+    bodyLengths: [],
+  };
+  const live = new GrowableU32(engine.tokens.length);
+  engine.ids.forEach((id, ord) => {
+    if (id === undefined) return;
+    docs.ords.push(ord);
+    docs.ids.push(id);
+    docs.dates.push(engine.dates[ord] ?? null);
+    docs.categoryCodes.push(engine.categoryCodes.get(ord));
+    docs.langCodes.push(engine.langCodes.get(ord));
+    for (const [start, length, lengths] of [
+      [engine.titleStart.get(ord), engine.titleLength.get(ord), docs.titleLengths],
+      [engine.bodyStart.get(ord), engine.bodyLength.get(ord), docs.bodyLengths],
+    ] as const) {
+      lengths.push(length);
+      for (let p = start; p < start + length; p += 1) live.push(engine.tokens.data[p] ?? 0);
+    }
+  });
+  entries.push([DOCS_KEY, JSON.stringify(docs)]);
+  entries.push([VOCABULARY_KEY, engine.terms.join(TERM_SEPARATOR)]);
+  entries.push([TOKENS_KEY, bytesToBase64(encodeVarints(live.data.subarray(0, live.length)))]);
+  // Synchronous: FlexSearch only waits when the handler returns a promise.
+  engine.index.export((key: string, data: string) => {
+    entries.push([FLEX_PREFIX + key, data]);
+  });
+  return Promise.resolve(entries);
+}
+
+function isNumberArray(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isSafeInteger(item));
+}
+
+function isExportedMeta(value: unknown): value is ExportedMeta {
+  if (typeof value !== 'object' || value === null) return false;
+  const meta = value as Record<string, unknown>;
+  return typeof meta.version === 'number' && typeof meta.docs === 'number' && typeof meta.terms === 'number';
+}
+
+function isExportedDocs(value: unknown, count: number): value is ExportedDocs {
+  if (typeof value !== 'object' || value === null) return false;
+  const docs = value as Record<string, unknown>;
+  const sameLength = (array: unknown): boolean => Array.isArray(array) && array.length === count;
+  return (
+    isNumberArray(docs.ords) &&
+    sameLength(docs.ords) &&
+    Array.isArray(docs.ids) &&
+    sameLength(docs.ids) &&
+    docs.ids.every((id) => typeof id === 'string') &&
+    sameLength(docs.dates) &&
+    Array.isArray(docs.categories) &&
+    Array.isArray(docs.langs) &&
+    isNumberArray(docs.categoryCodes) &&
+    isNumberArray(docs.langCodes) &&
+    isNumberArray(docs.titleLengths) &&
+    sameLength(docs.titleLengths) &&
+    isNumberArray(docs.bodyLengths) &&
+    sameLength(docs.bodyLengths)
+  );
+}
+
+/**
+ * Rebuilds an engine from exportIndex's output. Throws when the data was made by another
+ * ENGINE_VERSION or is damaged: the caller then builds the index afresh.
+ */
+export function importIndex(
+  data: ExportedIndex | Record<string, string>,
+  ranking: Partial<RankingParams> = {},
+): Engine {
+  const entries = new Map(Array.isArray(data) ? data : Object.entries(data));
+  const metaText = entries.get(META_KEY);
+  const meta: unknown = metaText === undefined ? undefined : JSON.parse(metaText);
+  if (!isExportedMeta(meta)) throw new Error('search index: no metadata');
+  if (meta.version !== ENGINE_VERSION) {
+    throw new Error(`search index: made by engine version ${meta.version}, expected ${ENGINE_VERSION}`);
+  }
+  const docs: unknown = JSON.parse(entries.get(DOCS_KEY) ?? 'null');
+  if (!isExportedDocs(docs, meta.docs)) throw new Error('search index: article data is damaged');
+  const vocabulary = entries.get(VOCABULARY_KEY);
+  const terms = vocabulary === undefined || vocabulary === '' ? [] : vocabulary.split(TERM_SEPARATOR);
+  if (terms.length !== meta.terms) throw new Error('search index: vocabulary is damaged');
+
+  const engine = createEngine(ranking);
+  terms.forEach((term) => internTerm(engine, term, isCjkTerm(term)));
+  engine.categories.splice(0, engine.categories.length, ...docs.categories);
+  engine.langs.splice(0, engine.langs.length, ...docs.langs);
+  const tokenCount = [...docs.titleLengths, ...docs.bodyLengths].reduce((sum, n) => sum + n, 0);
+  const tokens = decodeVarints(base64ToBytes(entries.get(TOKENS_KEY) ?? ''), tokenCount);
+  engine.tokens.reserve(tokenCount);
+  engine.tokens.data.set(tokens);
+  engine.tokens.length = tokenCount;
+  const counts = engine.termCounts.data;
+  for (const id of tokens) {
+    if (id >= terms.length) throw new Error('search index: token data is damaged');
+    counts[id] = (counts[id] ?? 0) + 1;
+  }
+  let position = 0;
+  docs.ords.forEach((ord, i) => {
+    assertOrd(ord);
+    const titleLength = docs.titleLengths[i] ?? 0;
+    const bodyLength = docs.bodyLengths[i] ?? 0;
+    engine.titleStart.set(ord, position);
+    engine.titleLength.set(ord, titleLength);
+    engine.bodyStart.set(ord, position + titleLength);
+    engine.bodyLength.set(ord, bodyLength);
+    position += titleLength + bodyLength;
+    engine.titleTokens += titleLength;
+    engine.bodyTokens += bodyLength;
+    engine.ids[ord] = docs.ids[i];
+    engine.dates[ord] = docs.dates[i] ?? null;
+    engine.categoryCodes.set(ord, docs.categoryCodes[i] ?? NO_CATEGORY);
+    engine.langCodes.set(ord, docs.langCodes[i] ?? 0);
+  });
+  engine.docCount = docs.ords.length;
+  for (const ord of docs.ords) buildPairFilter(engine, ord);
+  for (const [key, value] of entries) {
+    if (key.startsWith(FLEX_PREFIX)) engine.index.import(key.slice(FLEX_PREFIX.length), value);
+  }
+  compactEngine(engine);
+  return engine;
+}

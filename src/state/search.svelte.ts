@@ -1,0 +1,98 @@
+import type { SearchParams } from '../app/router.ts';
+import type { Article } from '../corpus/types.ts';
+import type { SearchHit, SearchOptions, SearchResult } from '../search/engine.ts';
+import { getArticle } from '../storage/articles.ts';
+import type { FolioDatabase } from '../storage/db.ts';
+
+/** Typing settles for this long before a search runs. */
+export const SEARCH_DEBOUNCE_MS = 120;
+export const RESULTS_PER_PAGE = 20;
+
+/** What the search page needs of the engine, wherever it runs. */
+export interface SearchBackend {
+  /** `partial`: the index was still being built, so a later search may find more. */
+  search(query: string, options: SearchOptions): Promise<SearchResult & { partial: boolean }>;
+}
+
+export interface ResultItem {
+  hit: SearchHit;
+  article: Article;
+}
+
+/** The search page's query, filters and results; the URL mirrors the params. */
+export class SearchState {
+  params = $state<SearchParams>({ q: '' });
+  items = $state.raw<ResultItem[]>([]);
+  total = $state(0);
+  /** The params the shown results answer (they lag `params` while typing). */
+  answered = $state.raw<SearchParams | null>(null);
+  searching = $state(false);
+  /** The shown results came from an index still being built. */
+  partial = $state(false);
+  error = $state.raw<unknown>(null);
+  readonly #db: FolioDatabase;
+  readonly #backend: SearchBackend;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #generation = 0;
+
+  constructor(db: FolioDatabase, backend: SearchBackend, params: SearchParams) {
+    this.#db = db;
+    this.#backend = backend;
+    this.params = params;
+  }
+
+  /** Runs the search for the current params after the debounce (now when `immediate`). */
+  schedule(immediate = false): void {
+    clearTimeout(this.#timer);
+    if (immediate) void this.run();
+    else this.#timer = setTimeout(() => void this.run(), SEARCH_DEBOUNCE_MS);
+  }
+
+  async run(limit = RESULTS_PER_PAGE): Promise<void> {
+    const params = $state.snapshot(this.params);
+    const generation = ++this.#generation;
+    if (params.q.trim() === '') {
+      this.items = [];
+      this.total = 0;
+      this.answered = params;
+      return;
+    }
+    this.searching = true;
+    try {
+      const filters: NonNullable<SearchOptions['filters']> = {};
+      if (params.category) filters.category = params.category;
+      if (params.lang) filters.lang = params.lang;
+      if (params.from !== undefined) filters.from = String(params.from);
+      if (params.to !== undefined) filters.to = String(params.to);
+      const result = await this.#backend.search(params.q, { limit, filters, sort: params.sort ?? 'relevance' });
+      const articles = await Promise.all(result.hits.map((hit) => getArticle(this.#db, hit.id)));
+      // A newer search started meanwhile: its answer wins.
+      if (generation !== this.#generation) return;
+      this.items = result.hits.flatMap((hit, i) => {
+        const article = articles[i];
+        return article ? [{ hit, article }] : [];
+      });
+      this.total = result.total;
+      this.partial = result.partial;
+      this.answered = params;
+      this.error = null;
+    } catch (err) {
+      if (generation === this.#generation) this.error = err;
+    } finally {
+      if (generation === this.#generation) this.searching = false;
+    }
+  }
+
+  get hasMore(): boolean {
+    return this.items.length < this.total;
+  }
+
+  async more(): Promise<void> {
+    await this.run(this.items.length + RESULTS_PER_PAGE);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#generation++;
+  }
+}

@@ -1,0 +1,381 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../src/corpus/types.ts';
+import {
+  addArticles,
+  createEngine,
+  ENGINE_VERSION,
+  exportIndex,
+  htmlToText,
+  importIndex,
+  indexCacheKey,
+  search,
+  searchWithTotal,
+  toSearchDoc,
+  type Engine,
+  type ExportedIndex,
+  type SearchDoc,
+  type SearchOptions,
+} from '../../src/search/engine.ts';
+
+const SHARED_CORPUS = process.env.FOLIO_SHARED_CORPUS ?? path.resolve('../shared/corpus');
+const EN_NEWS = path.join(SHARED_CORPUS, 'en-news.json');
+
+/** A small corpus written for these tests (English, Chinese and both). */
+const DOCS: SearchDoc[] = [
+  {
+    id: 'en-budget',
+    ord: 0,
+    title: 'Government unveils spending plan',
+    text: 'The government announced a spending plan on Tuesday.\nSchools and hospitals get larger budgets.',
+    date: '2023-03-14',
+    category: 'politics',
+    lang: 'en',
+  },
+  {
+    id: 'en-zebra-title',
+    ord: 1,
+    title: 'Zebra crossing rules change',
+    text: 'New road rules start in May for drivers near schools.',
+    date: '2023-05-02',
+    category: 'transport',
+    lang: 'en',
+  },
+  {
+    id: 'en-zebra-body',
+    ord: 2,
+    title: 'City zoo welcomes visitors',
+    text: 'A young zebra arrived at the zoo, which opens late in May.',
+    date: '2023-05-20',
+    category: 'local',
+    lang: 'en',
+  },
+  {
+    id: 'en-apple-phrase',
+    ord: 3,
+    title: 'Orchard report',
+    text: 'Farmers picked a red apple harvest this autumn, with prices steady across the region.',
+    date: '2022-10-01',
+    category: 'business',
+    lang: 'en',
+  },
+  {
+    id: 'en-apple-apart',
+    ord: 4,
+    title: 'Market stalls',
+    text: 'One stall sold red peppers, another sold apple juice and bread.',
+    date: '2022-10-03',
+    category: 'business',
+    lang: 'en',
+  },
+  {
+    id: 'zh-course',
+    ord: 5,
+    title: '北京大学开设人工智能课程',
+    text: '北京大学今天宣布，秋季学期将开设人工智能入门课程。\n课程由计算机学院负责，面向全校本科生开放。',
+    date: '2024-04-08',
+    category: '科技',
+    lang: 'zh',
+  },
+  {
+    id: 'zh-metro',
+    ord: 6,
+    title: '上海地铁新线路开通',
+    text: '上海地铁十八号线今日正式开通运营，沿线设站十二座。\n不少市民表示出行更加方便。',
+    date: '2024-04-20',
+    category: '社会',
+    lang: 'zh',
+  },
+  {
+    id: 'zh-lake',
+    ord: 7,
+    title: '杭州西湖迎来游客高峰',
+    text: '假期期间，西湖景区接待游客超过八十万人次，北京游客明显增多。',
+    date: '2023-04-05',
+    category: '旅行',
+    lang: 'zh',
+  },
+  {
+    id: 'mixed-phone',
+    ord: 8,
+    title: '苹果iPhone新品发布会定档九月',
+    text: '苹果公司宣布，新款iPhone将于九月发布，售价暂未公布。',
+    date: '2024-08-30',
+    category: '科技',
+    lang: 'zh',
+  },
+  {
+    id: 'en-undated',
+    ord: 9,
+    title: 'Archive notes on government records',
+    text: 'Undated notes from the records office.',
+    date: null,
+    category: null,
+    lang: 'en',
+  },
+];
+
+function build(docs: readonly SearchDoc[] = DOCS, batchSize = docs.length): Engine {
+  const engine = createEngine();
+  for (let i = 0; i < docs.length; i += batchSize) addArticles(engine, docs.slice(i, i + batchSize));
+  return engine;
+}
+
+function ids(engine: Engine, query: string, options: SearchOptions = {}): string[] {
+  return search(engine, query, { limit: 100, ...options }).map((hit) => hit.id);
+}
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+/** Every substring of two or more Chinese characters inside one run of `text`. */
+function hanSubstrings(text: string, maxLength = Number.POSITIVE_INFINITY): string[] {
+  const found: string[] = [];
+  for (const [run] of text.matchAll(HAN_RUN)) {
+    const chars = [...run];
+    for (let i = 0; i < chars.length; i += 1) {
+      for (let j = i + 2; j <= Math.min(chars.length, i + maxLength); j += 1) found.push(chars.slice(i, j).join(''));
+    }
+  }
+  return found;
+}
+
+describe('Chinese substrings', () => {
+  const engine = build();
+  const chinese = DOCS.filter((doc) => doc.lang === 'zh');
+
+  it('finds every substring of two or more characters of every title', () => {
+    for (const doc of chinese) {
+      for (const query of hanSubstrings(doc.title)) expect(ids(engine, query), query).toContain(doc.id);
+    }
+  });
+
+  it('finds every substring of 2–8 characters of every body paragraph', () => {
+    for (const doc of chinese) {
+      for (const query of hanSubstrings(doc.text, 8)) expect(ids(engine, query), query).toContain(doc.id);
+    }
+  });
+
+  it('does not match characters that are only scattered through an article', () => {
+    // 北 and 大 both occur in zh-lake (北京游客, 八十万), but never as 北大.
+    expect(ids(engine, '北大')).not.toContain('zh-lake');
+    expect(ids(engine, '北京')).toEqual(expect.arrayContaining(['zh-course', 'zh-lake']));
+  });
+
+  it('finds single characters, mixed Latin and Chinese, and full-width Latin', () => {
+    expect(ids(engine, '湖')).toEqual(['zh-lake']);
+    expect(ids(engine, 'iPhone发布')).toEqual(['mixed-phone']);
+    expect(ids(engine, 'iphone 发布会')).toEqual(['mixed-phone']);
+    expect(ids(engine, 'ｉＰｈｏｎｅ')).toEqual(['mixed-phone']);
+  });
+});
+
+describe('English matching', () => {
+  const engine = build();
+
+  it('matches the last word as a prefix while it is typed', () => {
+    expect(ids(engine, 'gover')).toContain('en-budget');
+    expect(ids(engine, 'spending pl')).toEqual(['en-budget']);
+    // A finished word (followed by a space) is no longer a prefix.
+    expect(ids(engine, 'gover ')).toEqual([]);
+  });
+
+  it('tolerates one typo in a word of four letters or more', () => {
+    for (const typo of ['goverment', 'govermnent', 'governmant', 'governmentt', 'GOVERMENT']) {
+      expect(ids(engine, typo), typo).toContain('en-budget');
+    }
+    expect(ids(engine, 'guvernmant')).toEqual([]);
+  });
+
+  it('puts articles holding every word first, and falls back to some words when none does', () => {
+    expect(ids(engine, 'government spending')).toEqual(['en-budget']);
+    expect(ids(engine, 'government unicorn')).toEqual(['en-budget', 'en-undated']);
+    expect(searchWithTotal(engine, 'government unicorn').hits.every((hit) => !hit.complete)).toBe(true);
+  });
+
+  it('weighs a title match above a body match', () => {
+    const hits = search(engine, 'zebra');
+    expect(hits.map((hit) => hit.id)).toEqual(['en-zebra-title', 'en-zebra-body']);
+    expect(hits[0]?.fields).toEqual(['title']);
+    expect(hits[1]?.fields).toEqual(['body']);
+  });
+
+  it('ranks the words as a phrase above the same words apart', () => {
+    expect(ids(engine, 'red apple')).toEqual(['en-apple-phrase', 'en-apple-apart']);
+  });
+
+  it('keeps long queries working: terms past the 32nd are ignored', () => {
+    const words = 'the government announced a spending plan on tuesday schools and hospitals get larger budgets';
+    const thirtyOne = Array.from({ length: 31 }, (_, i) => words.split(' ')[i % 14]).join(' ');
+    expect(search(engine, thirtyOne)[0]).toMatchObject({ id: 'en-budget', complete: true });
+    expect(search(engine, `${thirtyOne} plan unicorn dragon`)[0]).toMatchObject({ id: 'en-budget', complete: true });
+  });
+
+  it('returns nothing for an empty query or one made of punctuation', () => {
+    expect(ids(engine, '')).toEqual([]);
+    expect(ids(engine, ' ,.!? ')).toEqual([]);
+  });
+});
+
+describe('filters and sorting', () => {
+  const engine = build();
+
+  it('filters by language, category and years', () => {
+    expect(ids(engine, '北京', { filters: { lang: 'zh' } })).toEqual(expect.arrayContaining(['zh-course', 'zh-lake']));
+    expect(ids(engine, 'government', { filters: { lang: 'zh' } })).toEqual([]);
+    expect(ids(engine, 'may', { filters: { category: 'local' } })).toEqual(['en-zebra-body']);
+    expect(ids(engine, 'government', { filters: { from: '2023', to: '2023' } })).toEqual(['en-budget']);
+    // Undated articles are left out as soon as a year range is given.
+    expect(ids(engine, 'government', { filters: { to: '2030' } })).toEqual(['en-budget']);
+    expect(ids(engine, 'government', { filters: { category: 'nope' } })).toEqual([]);
+  });
+
+  it('sorts by date, newest first and undated last', () => {
+    expect(ids(engine, 'government', { sort: 'date' })).toEqual(['en-budget', 'en-undated']);
+    expect(ids(engine, 'may', { sort: 'date' })).toEqual(['en-zebra-body', 'en-zebra-title']);
+  });
+
+  it('pages with limit and offset and reports the total', () => {
+    const all = ids(engine, 'the');
+    const page = searchWithTotal(engine, 'the', { limit: 1, offset: 1 });
+    expect(page.total).toBe(all.length);
+    expect(page.hits.map((hit) => hit.id)).toEqual(all.slice(1, 2));
+  });
+});
+
+describe('building', () => {
+  it('gives the same results in batches as in one go, and answers while only part is indexed', () => {
+    const whole = build();
+    const batched = build(DOCS, 3);
+    for (const query of ['government', '北京', 'zebra', 'red apple', 'iphone']) {
+      expect(search(batched, query), query).toEqual(search(whole, query));
+    }
+    const partial = build(DOCS.slice(0, 2));
+    expect(ids(partial, 'zebra')).toEqual(['en-zebra-title']);
+  });
+
+  it('replaces an article added again under the same ord', () => {
+    const engine = build();
+    const first = DOCS[0];
+    if (!first) throw new Error('no test article');
+    addArticles(engine, [{ ...first, title: 'Budget withdrawn', text: 'Nothing else.' }]);
+    expect(ids(engine, 'spending')).toEqual([]);
+    expect(ids(engine, 'withdrawn')).toEqual(['en-budget']);
+  });
+
+  it('strips tags whose quoted attributes hold ">"', () => {
+    expect(htmlToText('<p>before <img alt="a > b" title=\'c > d\' src="x.png"> after</p>')).toBe('before  after');
+  });
+
+  it('turns built article HTML into plain text', () => {
+    const article: Article = {
+      id: 'a',
+      title: 'T',
+      date: null,
+      category: null,
+      lang: 'en',
+      html: '<p>Fish &amp; chips &lt;SRD&gt; caf&#233; &#x4e2d;</p><p>line<br>two&nbsp;end</p>',
+      tags: [],
+      images: [],
+      translations: {},
+      ord: 4,
+      prev: null,
+      next: null,
+    };
+    expect(toSearchDoc(article)).toEqual({
+      id: 'a',
+      ord: 4,
+      title: 'T',
+      text: 'Fish & chips <SRD> café 中\nline\ntwo\u00a0end',
+      date: null,
+      category: null,
+      lang: 'en',
+    });
+  });
+});
+
+/** Queries a user might type against `docs`: words, prefixes, typos, phrases and Chinese substrings. */
+function probeQueries(docs: readonly SearchDoc[], perDoc = Number.POSITIVE_INFINITY): string[] {
+  const queries = new Set<string>(['', 'the', 'a', 'said the', '中国']);
+  for (const doc of docs) {
+    const words = `${doc.title} ${doc.text}`.split(/[^\p{L}\p{N}]+/u).filter((w) => /^[A-Za-z]{4,}$/.test(w));
+    for (const word of words.slice(0, perDoc)) {
+      queries.add(word);
+      queries.add(word.slice(0, 3));
+      queries.add(`${word.slice(0, 2)}${word.slice(3)}`);
+    }
+    for (let i = 0; i + 1 < Math.min(words.length, perDoc); i += 2) queries.add(`${words[i]} ${words[i + 1]}`);
+    for (const sub of hanSubstrings(doc.title, 4).slice(0, perDoc)) queries.add(sub);
+  }
+  return [...queries];
+}
+
+async function roundTrip(engine: Engine): Promise<Engine> {
+  const exported = await exportIndex(engine);
+  // As stored (IndexedDB, or a file shipped with the corpus): plain JSON.
+  const stored = JSON.parse(JSON.stringify(exported)) as ExportedIndex;
+  return importIndex(stored);
+}
+
+describe('export and import', () => {
+  it('answers exactly as the built index, for every probe query and option', async () => {
+    const built = build();
+    const imported = await roundTrip(built);
+    const optionSets: SearchOptions[] = [
+      {},
+      { sort: 'date' },
+      { filters: { lang: 'zh' } },
+      { filters: { category: 'business' } },
+      { filters: { from: '2023', to: '2024' }, limit: 3, offset: 1 },
+    ];
+    for (const query of probeQueries(DOCS)) {
+      for (const options of optionSets) {
+        expect(searchWithTotal(imported, query, options), query).toEqual(searchWithTotal(built, query, options));
+      }
+    }
+  });
+
+  it('accepts the export as an object of keys too, and can keep indexing afterwards', async () => {
+    const built = build(DOCS.slice(0, 5));
+    const imported = importIndex(Object.fromEntries(await exportIndex(built)));
+    addArticles(imported, DOCS.slice(5));
+    addArticles(built, DOCS.slice(5));
+    for (const query of ['北京', 'government', 'zebra']) expect(search(imported, query)).toEqual(search(built, query));
+  });
+
+  it('refuses an index made by another engine version, or a damaged one', async () => {
+    const exported = await exportIndex(build());
+    const withMeta = (meta: string): ExportedIndex =>
+      exported.map(([key, value]) => [key, key === 'folio.meta' ? meta : value]);
+    const meta = JSON.parse(exported.find(([key]) => key === 'folio.meta')?.[1] ?? '{}') as Record<string, unknown>;
+    expect(() => importIndex(withMeta(JSON.stringify({ ...meta, version: ENGINE_VERSION + 1 })))).toThrow(/version/);
+    expect(() => importIndex(exported.filter(([key]) => key !== 'folio.meta'))).toThrow(/metadata/);
+    expect(() => importIndex(exported.filter(([key]) => key !== 'folio.vocabulary'))).toThrow(/vocabulary/);
+    expect(indexCacheKey('abc')).toBe(`abc:search-v${ENGINE_VERSION}`);
+  });
+
+  describe.skipIf(!existsSync(EN_NEWS))('on en-news (needs ../shared/corpus or FOLIO_SHARED_CORPUS)', () => {
+    it('answers exactly as the built index', { timeout: 60_000 }, async () => {
+      const raw = JSON.parse(readFileSync(EN_NEWS, 'utf8')) as {
+        articles: Array<{ id: string; title: string; category: string | null; body: string[] }>;
+      };
+      const docs: SearchDoc[] = raw.articles.map((article, ord) => ({
+        id: article.id,
+        ord,
+        title: article.title,
+        text: article.body.join('\n'),
+        date: null,
+        category: article.category,
+        lang: 'en',
+      }));
+      const built = build(docs, 500);
+      const imported = await roundTrip(built);
+      const everyFortieth = docs.filter((_, i) => i % 40 === 0);
+      const queries = probeQueries(everyFortieth, 8);
+      expect(queries.length).toBeGreaterThan(500);
+      for (const query of queries) {
+        expect(search(imported, query, { limit: 20 }), query).toEqual(search(built, query, { limit: 20 }));
+      }
+    });
+  });
+});
