@@ -27,6 +27,7 @@ Options:
                      only when the build succeeds
   --skip-invalid     leave invalid articles out (and list them) instead of failing
   --title <text>     corpus title (default: the first input's "title", else "Folio")
+  --no-index         do not ship a pre-built search index (browsers then build it)
   --watch            rebuild whenever an input changes; a failed rebuild keeps the last
                      good corpus (Ctrl-C to stop)
   -h, --help         show this help
@@ -35,7 +36,11 @@ Options:
 export type ParsedArgs =
   | { kind: 'help' }
   | { kind: 'error'; message: string }
-  | { kind: 'build'; watch: boolean; options: Pick<RunBuildOptions, 'inputs' | 'out' | 'skipInvalid' | 'title'> };
+  | {
+      kind: 'build';
+      watch: boolean;
+      options: Pick<RunBuildOptions, 'inputs' | 'out' | 'skipInvalid' | 'title' | 'index'>;
+    };
 
 /** Reads the command line; `--out x` and `--out=x` both work, and `--` ends the options. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -44,6 +49,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let title: string | undefined;
   let skipInvalid = false;
   let watch = false;
+  let index = true;
   let onlyInputs = false;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
@@ -72,6 +78,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--watch':
         watch = true;
         break;
+      case '--no-index':
+        index = false;
+        break;
       case '--out': {
         const v = value();
         if (v === undefined || v === '') return { kind: 'error', message: '--out needs a folder' };
@@ -89,7 +98,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   if (inputs.length === 0) return { kind: 'error', message: 'no inputs given' };
-  return { kind: 'build', watch, options: { inputs, out, skipInvalid, ...(title === undefined ? {} : { title }) } };
+  return {
+    kind: 'build',
+    watch,
+    options: { inputs, out, skipInvalid, index, ...(title === undefined ? {} : { title }) },
+  };
 }
 
 export interface CliIo {

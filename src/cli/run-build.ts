@@ -22,6 +22,7 @@ import { describeValue, formatIssue, type CorpusIssue } from '../corpus/validate
 import { linkPages } from './page-links.ts';
 import { NO_PROGRESS, type Progress } from './progress.ts';
 import { collectInputFiles, displayName, readInputFiles } from './read-inputs.ts';
+import { buildSearchIndex, ENGINE_VERSION } from './search-index.ts';
 import { createHtmlSanitizer, type HtmlSanitizer } from './sanitize-html.ts';
 
 export const DEFAULT_OUT = 'public/corpus';
@@ -49,6 +50,8 @@ export interface RunBuildOptions {
   /** Overrides the inputs' own top-level `title`. */
   title?: string;
   maxChunkBytes?: number;
+  /** Ship a pre-built search index (default); false leaves the browser to build it. */
+  index?: boolean;
   cwd?: string;
   /** Progress and summary lines (stdout by default). */
   log?: (line: string) => void;
@@ -318,8 +321,18 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     return { ok: false, manifest: null, errors, warnings, skipped, elapsedMs: elapsed() };
   }
 
+  let files: ReadonlyMap<string, string> = result.files;
+  let manifest: Manifest = result.manifest;
+  if (options.index !== false) {
+    progress.update('building the search index', 0, 1);
+    const index = await buildSearchIndex(manifest, files, sha256Hex);
+    progress.clear();
+    manifest = { ...manifest, index: index.refs, indexVersion: ENGINE_VERSION };
+    files = new Map([...files, ...index.files, [MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`]]);
+  }
+
   try {
-    await writeOut(outPath, result.files, images.files.values());
+    await writeOut(outPath, files, images.files.values());
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const issue: CorpusIssue = {
@@ -333,8 +346,18 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   }
 
   let bytes = 0;
-  for (const [name, text] of result.files) if (name !== MANIFEST_FILE) bytes += Buffer.byteLength(text, 'utf8');
+  let indexBytes = 0;
+  for (const [name, text] of files) {
+    if (name === MANIFEST_FILE) continue;
+    if (name.endsWith('.part')) indexBytes += Buffer.byteLength(text, 'utf8');
+    else bytes += Buffer.byteLength(text, 'utf8');
+  }
   const elapsedMs = elapsed();
-  printSummary(log, result.manifest, outShown, bytes, images.files.size, warnings.length, skipped.length, elapsedMs);
-  return { ok: true, manifest: result.manifest, errors: [], warnings, skipped, elapsedMs };
+  printSummary(log, manifest, outShown, bytes, images.files.size, warnings.length, skipped.length, elapsedMs);
+  if (manifest.index) {
+    log(
+      `  search:     pre-built index, ${manifest.index.length} parts (${(indexBytes / BYTES_PER_MB).toFixed(SIZE_DECIMALS)} MB)`,
+    );
+  }
+  return { ok: true, manifest, errors: [], warnings, skipped, elapsedMs };
 }

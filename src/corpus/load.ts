@@ -70,12 +70,13 @@ export async function fetchManifest(url: string, fetchFn: typeof fetch, signal?:
   return data;
 }
 
-export async function fetchChunk(
+/** Fetches one corpus file and checks it against the SHA-256 its manifest lists. */
+export async function fetchVerified(
   manifestUrl: string,
-  ref: ChunkRef,
+  ref: { file: string; hash: string },
   fetchFn: typeof fetch,
   signal?: AbortSignal,
-): Promise<Chunk> {
+): Promise<ArrayBuffer> {
   const url = new URL(ref.file, manifestUrl).href;
   let response: Response;
   try {
@@ -87,6 +88,16 @@ export async function fetchChunk(
   const bytes = await response.arrayBuffer();
   const hash = await sha256Hex(bytes);
   if (hash !== ref.hash) throw new CorpusError('bad-chunk', `${ref.file} is damaged (its checksum does not match)`);
+  return bytes;
+}
+
+export async function fetchChunk(
+  manifestUrl: string,
+  ref: ChunkRef,
+  fetchFn: typeof fetch,
+  signal?: AbortSignal,
+): Promise<Chunk> {
+  const bytes = await fetchVerified(manifestUrl, ref, fetchFn, signal);
   let data: unknown;
   try {
     data = JSON.parse(new TextDecoder().decode(bytes));

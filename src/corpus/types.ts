@@ -86,7 +86,12 @@ export interface Manifest {
   categories: string[];
   years: number[];
   chunks: ChunkRef[];
+  /**
+   * A pre-built search index: the export's JSON text split into content-hashed parts, to be
+   * joined in order. Made by search engine `indexVersion`; another engine version rebuilds.
+   */
   index?: IndexRef[];
+  indexVersion?: number;
 }
 
 /** A chunk file: a slice of the corpus in order. */

@@ -743,7 +743,8 @@ export function isManifest(value: unknown): value is Manifest {
     !value.years.every((year) => Number.isInteger(year)) ||
     !isArray(chunks) ||
     !chunks.every(isChunkRef) ||
-    (index !== undefined && !(isArray(index) && index.every(isIndexRef)))
+    (index !== undefined && !(isArray(index) && index.every(isIndexRef))) ||
+    (value.indexVersion !== undefined && !isNonNegativeInteger(value.indexVersion))
   ) {
     return false;
   }

@@ -24,9 +24,12 @@ import {
   withinOneEdit,
   type QueryGroup,
 } from './tokenize.ts';
+import { htmlToText } from './text.ts';
+import { ENGINE_VERSION } from './version.ts';
 
-/** Bump when tokenizing, ranking inputs or the export format change: cached indexes are then rebuilt. */
-export const ENGINE_VERSION = 1;
+// The light parts live apart, so the main thread can use them without loading FlexSearch.
+export { htmlToText } from './text.ts';
+export { ENGINE_VERSION, indexCacheKey } from './version.ts';
 
 /** What the engine needs of an article. */
 export interface SearchDoc {
@@ -233,40 +236,6 @@ export function documentCount(engine: Engine): number {
 
 // ---------------------------------------------------------------------------------------------
 // Articles in
-
-const PARAGRAPH_END = /<\/p\s*>/gi;
-const LINE_BREAK = /<br\s*\/?>/gi;
-// A quoted attribute value may hold '>'.
-const TAG = /<(?:[^>"']|"[^"]*"|'[^']*')*>/g;
-const ENTITY = /&(#x[0-9a-f]+|#[0-9]+|[a-z][a-z0-9]*);/gi;
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-};
-const HEX = 16;
-const DECIMAL = 10;
-const MAX_CODE_POINT = 0x10ffff;
-
-function decodeEntities(html: string): string {
-  return html.replace(ENTITY, (whole, name: string) => {
-    if (name.startsWith('#')) {
-      const hex = name[1] === 'x' || name[1] === 'X';
-      const code = Number.parseInt(name.slice(hex ? 2 : 1), hex ? HEX : DECIMAL);
-      return code > 0 && code <= MAX_CODE_POINT ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
-  });
-}
-
-/** Sanitized article HTML (`<p>` paragraphs) → plain text, one paragraph a line. */
-export function htmlToText(html: string): string {
-  const text = html.replace(PARAGRAPH_END, '\n').replace(LINE_BREAK, '\n').replace(TAG, '');
-  return decodeEntities(text).trim();
-}
 
 export function toSearchDoc(article: Article): SearchDoc {
   return {
@@ -993,11 +962,6 @@ const VARINT_LOW_BITS = 0x7f;
 const VARINT_MORE = 0x80;
 const VARINT_SHIFT = 7;
 const BASE64_CHUNK = 0x8000;
-
-/** The cache key of an exported index: a new corpus or a new engine both mean a rebuild. */
-export function indexCacheKey(corpusHash: string): string {
-  return `${corpusHash}:search-v${ENGINE_VERSION}`;
-}
 
 interface ExportedMeta {
   version: number;

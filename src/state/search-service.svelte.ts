@@ -1,5 +1,8 @@
+import { fetchVerified } from '../corpus/load.ts';
 import type { Manifest } from '../corpus/types.ts';
-import { ENGINE_VERSION, indexCacheKey, type SearchOptions, type SearchResult } from '../search/engine.ts';
+import { isExportedIndex } from '../search/protocol.ts';
+import type { SearchOptions, SearchResult } from '../search/engine.ts';
+import { ENGINE_VERSION, indexCacheKey } from '../search/version.ts';
 import { SearchClient } from '../search/client.ts';
 import type { FolioDatabase } from '../storage/db.ts';
 import { articlesInOrder, readSearchIndex, writeSearchIndex } from '../storage/search-index.ts';
@@ -26,7 +29,10 @@ export class SearchService implements SearchBackend {
     this.#started = new Promise((resolve) => (this.#resolveStarted = resolve));
   }
 
-  start(db: FolioDatabase, manifest: Manifest): void {
+  /** Where the index came from this time: for the bench and the storage panel. */
+  source = $state<'cache' | 'prebuilt' | 'build' | null>(null);
+
+  start(db: FolioDatabase, manifest: Manifest, manifestUrl: string): void {
     if (this.#corpusHash === manifest.hash) return;
     this.#client?.terminate();
     this.#corpusHash = manifest.hash;
@@ -44,7 +50,16 @@ export class SearchService implements SearchBackend {
     });
     this.#client = client;
     this.#resolveStarted(client);
-    void this.#load(db, client, manifest);
+    void this.#load(db, client, manifest, manifestUrl);
+  }
+
+  /** Stops the worker: the widget calls it when its element leaves the page. */
+  stop(): void {
+    const client = this.#client;
+    this.#client = null;
+    this.#corpusHash = '';
+    this.ready = false;
+    client?.terminate();
   }
 
   async search(query: string, options: SearchOptions): Promise<SearchResult & { partial: boolean }> {
@@ -52,17 +67,31 @@ export class SearchService implements SearchBackend {
     return client.search(query, options);
   }
 
-  async #load(db: FolioDatabase, client: SearchClient, manifest: Manifest): Promise<void> {
+  async #load(db: FolioDatabase, client: SearchClient, manifest: Manifest, manifestUrl: string): Promise<void> {
     const key = indexCacheKey(manifest.hash);
     try {
       const cached = await readSearchIndex(db, key);
       if (cached && cached.engineVersion === ENGINE_VERSION) {
+        this.source = 'cache';
         client.import(manifest.hash, cached.data);
         return;
       }
     } catch {
       // An unreadable cache is rebuilt below.
     }
+    const prebuilt = await this.#fetchPrebuilt(manifest, manifestUrl);
+    if (prebuilt) {
+      this.source = 'prebuilt';
+      client.import(manifest.hash, prebuilt);
+      void writeSearchIndex(db, {
+        key,
+        corpusHash: manifest.hash,
+        engineVersion: ENGINE_VERSION,
+        data: prebuilt,
+      }).catch((err: unknown) => console.warn('Folio: the search index could not be cached', err));
+      return;
+    }
+    this.source = 'build';
     client.init(manifest.hash, manifest.count);
     let sent = 0;
     for await (const batch of articlesInOrder(db, manifest.count, BUILD_BATCH)) {
@@ -70,6 +99,22 @@ export class SearchService implements SearchBackend {
       client.build(batch, sent >= manifest.count);
     }
     if (manifest.count === 0) client.build([], true);
+  }
+
+  /** The index shipped with the corpus, when it was made by this engine version and arrives intact. */
+  async #fetchPrebuilt(manifest: Manifest, manifestUrl: string): Promise<[string, string][] | null> {
+    if (!manifest.index || manifest.index.length === 0 || manifest.indexVersion !== ENGINE_VERSION) return null;
+    try {
+      const fetchFn = globalThis.fetch.bind(globalThis);
+      const parts = await Promise.all(manifest.index.map((ref) => fetchVerified(manifestUrl, ref, fetchFn)));
+      const decoder = new TextDecoder();
+      const data: unknown = JSON.parse(parts.map((bytes) => decoder.decode(bytes)).join(''));
+      return isExportedIndex(data) ? data : null;
+    } catch (err) {
+      // A damaged or missing index is no reason to fail: the worker builds one instead.
+      console.warn('Folio: the pre-built search index could not be used', err);
+      return null;
+    }
   }
 
   async #cache(db: FolioDatabase, client: SearchClient, corpusHash: string): Promise<void> {

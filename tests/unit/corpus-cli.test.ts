@@ -74,8 +74,9 @@ describe('parseArgs', () => {
     expect(parseArgs(['a.json', '--out=x', 'b', '--skip-invalid', '--title', 'T'])).toEqual({
       kind: 'build',
       watch: false,
-      options: { inputs: ['a.json', 'b'], out: 'x', skipInvalid: true, title: 'T' },
+      options: { inputs: ['a.json', 'b'], out: 'x', skipInvalid: true, index: true, title: 'T' },
     });
+    expect(parseArgs(['a.json', '--no-index'])).toMatchObject({ options: { index: false } });
     expect(parseArgs(['a.json', '--watch'])).toMatchObject({ kind: 'build', watch: true });
     expect(parseArgs(['a.json'])).toMatchObject({ options: { out: 'public/corpus', skipInvalid: false } });
     expect(parseArgs(['--', '--odd-name.json'])).toMatchObject({ options: { inputs: ['--odd-name.json'] } });
@@ -184,7 +185,9 @@ describe('corpus CLI', () => {
     expect(await run('a.json', '--out', 'out')).toBe(EXIT_OK);
     const files = await readdir(path.join(dir, 'out'));
     expect(files).not.toContain(firstChunk);
-    expect(files).toHaveLength(2);
+    // The manifest, one chunk and one part of the pre-built search index.
+    expect(files).toHaveLength(3);
+    expect(files.filter((f) => f.endsWith('.part'))).toHaveLength(1);
     expect((await readdir(dir)).sort()).toEqual(['a.json', 'out']);
   });
 

@@ -115,7 +115,8 @@ function hostileQueries(text: string): string[] {
 }
 
 describe.skipIf(!existsSync(HOSTILE_DIR))('hostile strings (needs ../shared/corpus/hostile)', () => {
-  const strings = hostileStrings();
+  // A skipped suite is still collected: read the files only when they are there.
+  const strings = existsSync(HOSTILE_DIR) ? hostileStrings() : [];
 
   it('come out with no tag but a bare <mark> (so no attribute either), for many queries', () => {
     expect(strings.length).toBeGreaterThan(7000);
