@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runBuild } from '../src/cli/run-build.ts';
+import { measureIndex, type IndexFigure } from './corpus-index.ts';
 
 const SHARED = resolve(process.env.FOLIO_SHARED_CORPUS ?? '../shared/corpus');
 const CORPORA = ['en-news', 'zh-news', 'en-reuters'] as const;
@@ -24,6 +25,9 @@ interface BuildFigure {
   chunks: number;
   runsMs: number[];
   medianMs: number;
+  /** The same build with --no-index, run alternately with the other in one loop. */
+  noIndexMedianMs: number;
+  out: string;
 }
 
 async function benchCorpusBuild(): Promise<BuildFigure[]> {
@@ -36,31 +40,65 @@ async function benchCorpusBuild(): Promise<BuildFigure[]> {
     }
     const out = join(tmpdir(), `folio-bench-${name}`);
     const runsMs: number[] = [];
+    const noIndexMs: number[] = [];
     let articles = 0;
     let chunks = 0;
     for (let i = 0; i < RUNS; i++) {
+      const bare = await runBuild({ inputs: [input], out, index: false, log: () => {}, logError: () => {} });
+      if (!bare.ok) throw new Error(`building ${name} failed`);
+      noIndexMs.push(bare.elapsedMs);
       const result = await runBuild({ inputs: [input], out, log: () => {}, logError: () => {} });
       if (!result.ok || !result.manifest) throw new Error(`building ${name} failed`);
       runsMs.push(result.elapsedMs);
       articles = result.manifest.count;
       chunks = result.manifest.chunks.length;
     }
-    figures.push({ corpus: name, articles, chunks, runsMs, medianMs: median(runsMs) });
+    figures.push({
+      corpus: name,
+      articles,
+      chunks,
+      runsMs,
+      medianMs: median(runsMs),
+      noIndexMedianMs: median(noIndexMs),
+      out,
+    });
   }
   return figures;
 }
 
 const builds = await benchCorpusBuild();
-console.log(`\nCorpus build (npm run corpus, in-process, median of ${RUNS})`);
+console.log(`\nCorpus build (npm run corpus, in-process, median of ${RUNS}; with and without the search index)`);
 console.table(
   builds.map((b) => ({
     corpus: b.corpus,
     articles: b.articles,
     chunks: b.chunks,
-    'median ms': Math.round(b.medianMs),
+    'ms, no index': Math.round(b.noIndexMedianMs),
+    'ms, with index': Math.round(b.medianMs),
+  })),
+);
+const indexes: IndexFigure[] = [];
+for (const b of builds) {
+  const figure = await measureIndex(b.corpus, b.out, RUNS);
+  if (figure) indexes.push(figure);
+}
+const KB = 1024;
+console.log(
+  `\nPre-built search index (Node; import = JSON.parse of the joined parts + importIndex, median of ${RUNS})`,
+);
+console.table(
+  indexes.map((f) => ({
+    corpus: f.corpus,
+    'corpus gzip KB': Math.round(f.corpusGzipBytes / KB),
+    'index gzip KB': Math.round(f.indexGzipBytes / KB),
+    parts: f.indexParts,
+    'import ms': Math.round(f.importMs),
   })),
 );
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), quick: QUICK, corpusBuild: builds }, null, 2));
+writeFileSync(
+  file,
+  JSON.stringify({ date: new Date().toISOString(), quick: QUICK, corpusBuild: builds, index: indexes }, null, 2),
+);
 console.log(`\nWrote ${file}`);

@@ -6,7 +6,14 @@ import { runBuild } from '../../src/cli/run-build.ts';
 import { splitText } from '../../src/cli/search-index.ts';
 import type { Chunk, Manifest } from '../../src/corpus/types.ts';
 import { isManifest } from '../../src/corpus/validate.ts';
-import { addArticles, createEngine, ENGINE_VERSION, importIndex, search, toSearchDoc } from '../../src/search/engine.ts';
+import {
+  addArticles,
+  createEngine,
+  ENGINE_VERSION,
+  importIndex,
+  search,
+  toSearchDoc,
+} from '../../src/search/engine.ts';
 import { isExportedIndex } from '../../src/search/protocol.ts';
 
 describe('splitText', () => {
