@@ -7,5 +7,9 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],
+    // The hostile-string and real-corpus suites do real work: on a loaded 2-core CI machine they
+    // need more than vitest's 5 s default (they take 1–10 s on an idle one).
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });
