@@ -24,3 +24,8 @@ export function precacheCandidates(url: URL, scope: string): URL[] {
   }
   return candidates;
 }
+
+/** A request with this header set to 'network' bypasses the precache (re-download and verify). */
+export const VERIFY_HEADER = 'X-Folio-Verify';
+/** Set on a verify response that came from the stored copy because the network failed. */
+export const VERIFY_SOURCE_HEADER = 'X-Folio-Source';

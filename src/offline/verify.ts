@@ -1,4 +1,5 @@
 import { CorpusError, fetchChunk, fetchManifest } from '../corpus/load.ts';
+import { VERIFY_HEADER } from './sw-logic.ts';
 import type { Manifest } from '../corpus/types.ts';
 
 export interface VerifyFailure {
@@ -28,11 +29,14 @@ function describe(err: unknown): string {
 
 /**
  * Fetches the manifest and every chunk again and checks each against its SHA-256, listing every
- * failure rather than stopping at the first. Requests go where the loader's go: to the service
- * worker's precache when it controls the page (the copy offline reading depends on), else the network.
+ * failure rather than stopping at the first. Requests go to the server (a fresh download, past the
+ * service worker's precache); with no network, the worker answers from the stored copy instead.
  */
 export async function verifyCorpus(manifestUrl: string, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  // The server's copy, not the stored one (the service worker honours the header); offline, the stored one.
+  const fetchFn: typeof fetch =
+    options.fetch ??
+    ((input, init) => globalThis.fetch(input, { ...init, cache: 'reload', headers: { [VERIFY_HEADER]: 'network' } }));
   let manifest: Manifest;
   try {
     manifest = await fetchManifest(manifestUrl, fetchFn, options.signal);
