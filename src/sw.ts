@@ -42,7 +42,8 @@ precacheAndRoute(self.__WB_MANIFEST, {
 cleanupOutdatedCaches();
 // The first visit is controlled as soon as the worker activates (DESIGN.md: widget section).
 clientsClaim();
-registerRoute(new NavigationRoute(createHandlerBoundToURL(APP_SHELL)));
+// The widget's iframe page (widget/embed.html) is its own document, never the app shell.
+registerRoute(new NavigationRoute(createHandlerBoundToURL(APP_SHELL), { denylist: [/\/widget\//] }));
 
 // A new version waits until the reader chooses to reload (src/offline/updates.svelte.ts).
 self.addEventListener('message', (event) => {

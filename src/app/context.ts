@@ -1,6 +1,6 @@
 import { getContext, setContext } from 'svelte';
 import type { Library } from '../state/library.svelte.ts';
-import type { Navigation } from '../state/navigation.svelte.ts';
+import type { FolioNavigation } from '../state/navigation.svelte.ts';
 import type { Settings } from '../state/settings.svelte.ts';
 import type { UserData } from '../state/user-data.svelte.ts';
 import type { SearchService } from '../state/search-service.svelte.ts';
@@ -8,7 +8,7 @@ import type { SearchService } from '../state/search-service.svelte.ts';
 /** What every view of one Folio instance shares. */
 export interface FolioContext {
   settings: Settings;
-  nav: Navigation;
+  nav: FolioNavigation;
   library: Library;
   user: UserData;
   search: SearchService;

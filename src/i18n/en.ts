@@ -159,6 +159,25 @@ export const en = {
   verifyFailure: '{file}: {detail}',
   verifyHint:
     'Fetches every file of the archive again, checks its fingerprint and rewrites the articles on this device.',
+  kioskTouchToStart: 'Touch to start',
+  kioskWelcome: 'Welcome',
+  kioskFeatured: 'From the archive',
+  kioskKeyboard: 'On-screen keyboard',
+  kioskShowKeyboard: 'Show keyboard',
+  kioskHideKeyboard: 'Hide keyboard',
+  kioskCandidates: 'Chinese characters for “{pinyin}”',
+  kioskTypingPinyin: 'Pinyin: {pinyin}',
+  kioskQrHeading: 'Continue on your phone',
+  kioskQrHint:
+    'This screen does not open other websites. Scan the code with your phone’s camera to open the link there.',
+  kioskQrImage: 'QR code for {url}',
+  kioskClose: 'Close',
+  kioskErrorHeading: 'Something went wrong',
+  kioskRestarting: 'Starting again in {seconds} s…',
+  kioskRestartNow: 'Start again now',
+  kioskLibraryError: 'The archive could not be loaded.',
+  kioskRetrying: 'Trying again in {seconds} s…',
+  kioskRetryNow: 'Try again now',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -31,10 +31,28 @@ function newKey(): string {
 }
 
 /**
+ * What views need of navigation. The app implements it over the URL hash (Navigation below);
+ * the embeddable widget keeps its routes in memory (src/widget/memory-navigation.svelte.ts).
+ */
+export interface FolioNavigation {
+  readonly route: Route;
+  /** Bumped on every navigation, so views can tell a new visit of the same route. */
+  readonly visit: number;
+  readonly restoring: EntrySnapshot | null;
+  setShown(shown: number): void;
+  settle(freshY?: number): void;
+  resumeAt(id: string, y: number): void;
+  takeResume(id: string): number | undefined;
+  go(hash: string): void;
+  replace(hash: string): void;
+  openSearch(): void;
+}
+
+/**
  * The current route, from the hash, and a scroll snapshot per history entry: the
  * browser's own restoration runs before our async content renders, so we keep it.
  */
-export class Navigation {
+export class Navigation implements FolioNavigation {
   route = $state<Route>({ name: 'home' });
   /** Bumped on every navigation, so views can tell a new visit of the same route. */
   visit = $state(0);
@@ -104,6 +122,26 @@ export class Navigation {
     if (this.#window.location.hash === hash) return;
     this.#window.history.replaceState({ folioKey: this.#key } satisfies EntryState, '', hash);
     this.route = parseHash(hash);
+  }
+
+  /**
+   * Kiosk idle reset (src/kiosk): forgets every scroll snapshot and resume position, and makes the
+   * current entry a fresh visit of `hash` with a new key, so nothing of the last visitor comes back.
+   */
+  reset(hash = '#/'): void {
+    this.#snapshots.clear();
+    this.#restoring = null;
+    this.#resume = null;
+    try {
+      this.#window.sessionStorage.removeItem(SESSION_KEY);
+    } catch {
+      // Nothing was stored without sessionStorage.
+    }
+    this.#key = newKey();
+    this.#window.history.replaceState({ folioKey: this.#key } satisfies EntryState, '', hash);
+    this.route = parseHash(hash);
+    this.visit += 1;
+    this.#window.scrollTo(0, 0);
   }
 
   /** The `/` shortcut: the search page, or its field when already there. */
