@@ -83,6 +83,8 @@ export default defineConfig({
   base: './',
   // The offline e2e tests build the app over another corpus (tests/e2e/offline-helpers.ts).
   publicDir: process.env.FOLIO_PUBLIC_DIR ?? 'public',
+  // FOLIO_KIOSK=1 [FOLIO_KIOSK_IDLE=<seconds>] at build time forces kiosk mode (docs/KIOSK.md).
+  envPrefix: ['VITE_', 'FOLIO_KIOSK'],
   plugins: [
     svelte(),
     appIcons(),

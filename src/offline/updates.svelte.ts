@@ -11,6 +11,21 @@ import {
 const SW_URL = './sw.js';
 const SW_SCOPE = './';
 
+/**
+ * Kiosk mode (src/kiosk) applies updates silently, and only while nobody is using the screen:
+ * there is no one to accept a prompt, and a reload must never cut a visitor off.
+ */
+export interface SilentUpdatePolicy {
+  isIdle(): boolean;
+  /** Calls `listener` each time the screen goes idle; returns the function that unsubscribes. */
+  onIdle(listener: () => void): () => void;
+}
+let silentPolicy: SilentUpdatePolicy | null = null;
+
+export function applyUpdatesSilently(policy: SilentUpdatePolicy | null): void {
+  silentPolicy = policy;
+}
+
 /** Service workers only in production builds, in a browser that has them, on a secure origin. */
 export function canUseServiceWorker(): boolean {
   return import.meta.env.PROD && 'serviceWorker' in navigator && window.isSecureContext;
@@ -77,8 +92,23 @@ export class AppUpdates {
 
   #onWaiting = (): void => {
     if (this.#registration?.waiting === null) return;
-    this.prompt = promptForWaiting(Boolean(navigator.serviceWorker.controller), this.prompt);
+    const prompt = promptForWaiting(Boolean(navigator.serviceWorker.controller), this.prompt);
+    if (silentPolicy && prompt !== 'none') this.#applyWhenIdle(silentPolicy);
+    else this.prompt = prompt;
   };
+
+  /** Kiosk mode: no banner; the new version is taken at the next idle moment. */
+  #applyWhenIdle(policy: SilentUpdatePolicy): void {
+    if (policy.isIdle()) {
+      this.accept();
+      return;
+    }
+    const stop = policy.onIdle(() => {
+      stop();
+      this.accept();
+    });
+    this.#stop.push(stop);
+  }
 
   #onControllerChange = (): void => {
     const action = onControllerChange({
@@ -88,6 +118,7 @@ export class AppUpdates {
     });
     this.#hadController = true;
     if (action === 'reload') this.#reload();
+    else if (action === 'offer-reload' && silentPolicy) this.#applyWhenIdle(silentPolicy);
     else if (action === 'offer-reload') this.prompt = 'applied-elsewhere';
   };
 
@@ -109,7 +140,7 @@ export class AppUpdates {
     this.#acceptedHere = true;
     this.applying = true;
     const waiting = this.#registration?.waiting;
-    if (this.prompt === 'waiting' && waiting) this.#wb?.messageSkipWaiting();
+    if ((this.prompt === 'waiting' || silentPolicy) && waiting) this.#wb?.messageSkipWaiting();
     // Another tab already activated it (or it is gone): this page only needs to reload.
     else this.#reload();
   };
