@@ -102,3 +102,7 @@ writeFileSync(
   JSON.stringify({ date: new Date().toISOString(), quick: QUICK, corpusBuild: builds, index: indexes }, null, 2),
 );
 console.log(`\nWrote ${file}`);
+
+// The browser suite (issue 7): load, search and size figures in headless Chromium (bench/browser.ts).
+const { parseOptions, runBrowserBench } = await import('./browser.ts');
+await runBrowserBench(parseOptions(process.argv.slice(2)));

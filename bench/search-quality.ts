@@ -107,14 +107,14 @@ export function loadArticles(name: CorpusName): Article[] {
   return articles.sort((a, b) => a.ord - b.ord);
 }
 
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
   let hash = FNV_OFFSET;
   for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME) >>> 0;
   return hash;
 }
 
 /** mulberry32: small, fast and the same everywhere. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,0 +1,289 @@
+/**
+ * One measured visit set for one corpus in headless Chromium (4x CPU throttling, service workers
+ * blocked): floor, cold start on a fresh profile, known-item queries, warm start on the same profile.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../tests/chromium.ts';
+import type { Query } from '../search-quality.ts';
+import { PROBE_SCRIPT, type ProbeSnapshot, type QueryTiming } from './probe.ts';
+import { FLOOR_PATH } from './server.ts';
+
+export const CPU_THROTTLING = 4;
+const VIEWPORT = { width: 1280, height: 800 };
+/** Long enough for 100,000 articles under throttling; a run past it is reported as failed. */
+const LOAD_TIMEOUT_MS = 6 * 60_000;
+const QUERY_TIMEOUT_MS = 15_000;
+const FLOOR_TIMEOUT_MS = 3 * 60_000;
+const INDEX_CACHE_TIMEOUT_MS = 3 * 60_000;
+
+export interface RunFigures {
+  floorMs: number;
+  cold: {
+    firstListPaintMs: number | null;
+    firstResultsMs: number | null;
+    searchReadyMs: number | null;
+    /** The page kept an empty answer from before the worker was ready: the bench searched again. */
+    searchRetried: boolean;
+    importEndMs: number | null;
+    workerReadyMs: number | null;
+    indexCachedMs: number | null;
+    /** Longest main-thread task from navigation to search-ready, and from first list paint to it. */
+    longestTaskMs: number;
+    longestTaskAfterPaintMs: number;
+    /** Bytes the cold visit transferred (Resource Timing transferSize, gzip on the wire). */
+    transferredBytes: number;
+  };
+  heap: { mainMiB: number; workerMiB: number | null };
+  queries: {
+    count: number;
+    timedOut: number;
+    /** Hash change to the answer on screen (page mount, worker search, IndexedDB reads, render). */
+    endToEndMs: number[];
+    /** Worker round trip of the search message alone. */
+    workerMs: number[];
+    longestTaskMs: number;
+  };
+  warm: {
+    firstListPaintMs: number | null;
+    searchReadyMs: number | null;
+    searchRetried: boolean;
+    workerReadyMs: number | null;
+    longestTaskMs: number;
+  };
+}
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  cdp: CDPSession;
+  close(): Promise<void>;
+}
+
+async function throttledPage(context: BrowserContext): Promise<{ page: Page; cdp: CDPSession }> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING });
+  return { page, cdp };
+}
+
+async function openProfile(executablePath: string): Promise<Session> {
+  const profile = mkdtempSync(join(tmpdir(), 'folio-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    serviceWorkers: 'block',
+    locale: 'en-US',
+    viewport: VIEWPORT,
+  });
+  await context.addInitScript({ content: PROBE_SCRIPT });
+  for (const stray of context.pages()) await stray.close();
+  const { page, cdp } = await throttledPage(context);
+  return {
+    context,
+    page,
+    cdp,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+function probeWait(page: Page, mark: string, timeoutMs = LOAD_TIMEOUT_MS): Promise<number | null> {
+  return Promise.race([
+    page.evaluate(`window.__folioBench.when(${JSON.stringify(mark)})`) as Promise<number>,
+    // unref: a pending timeout must not keep the bench process alive once it is done.
+    new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs).unref()),
+  ]);
+}
+
+async function snapshot(page: Page): Promise<ProbeSnapshot> {
+  return (await page.evaluate(
+    '({ marks: { ...window.__folioBench.marks }, longTasks: [...window.__folioBench.longTasks] })',
+  )) as ProbeSnapshot;
+}
+
+function longest(tasks: ProbeSnapshot['longTasks'], from: number, to: number): number {
+  return tasks.filter((t) => t.start >= from && t.start <= to).reduce((max, t) => Math.max(max, t.duration), 0);
+}
+
+const MIB = 1024 * 1024;
+
+/** Main-thread heap after a forced GC, and the search worker's when its target can be reached. */
+async function heapAfterGc(session: Session): Promise<RunFigures['heap']> {
+  await session.cdp.send('HeapProfiler.enable');
+  await session.cdp.send('HeapProfiler.collectGarbage');
+  const main = await session.cdp.send('Runtime.getHeapUsage');
+  let workerMiB: number | null = null;
+  try {
+    workerMiB = await workerHeap(session.cdp);
+  } catch {
+    workerMiB = null;
+  }
+  return { mainMiB: main.usedSize / MIB, workerMiB };
+}
+
+/** Attaches (non-flattened, so no Playwright session plumbing is needed) to the worker target. */
+async function workerHeap(cdp: CDPSession): Promise<number | null> {
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const worker = targetInfos.find((t) => t.type === 'worker');
+  if (!worker) return null;
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
+  let nextId = 1;
+  const call = (method: string): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`${method} timed out`)), 30_000);
+      const listener = (event: { sessionId?: string; message: string }): void => {
+        if (event.sessionId !== sessionId) return;
+        const reply = JSON.parse(event.message) as { id?: number; result?: unknown; error?: unknown };
+        if (reply.id !== id) return;
+        clearTimeout(timer);
+        cdp.off('Target.receivedMessageFromTarget', listener);
+        if (reply.error) reject(new Error(JSON.stringify(reply.error)));
+        else resolve(reply.result);
+      };
+      cdp.on('Target.receivedMessageFromTarget', listener);
+      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) });
+    });
+  await call('HeapProfiler.enable');
+  await call('HeapProfiler.collectGarbage');
+  const usage = (await call('Runtime.getHeapUsage')) as { usedSize: number };
+  await cdp.send('Target.detachFromTarget', { sessionId });
+  return usage.usedSize / MIB;
+}
+
+async function measureFloor(executablePath: string, baseUrl: string): Promise<number> {
+  const session = await openProfile(executablePath);
+  try {
+    await session.page.goto(baseUrl + FLOOR_PATH);
+    await session.page.waitForFunction('window.__floorDone !== undefined', undefined, {
+      timeout: FLOOR_TIMEOUT_MS,
+      polling: 100,
+    });
+    const done = (await session.page.evaluate('window.__floorDone')) as number;
+    if (done < 0) throw new Error(`the floor page failed: ${await session.page.textContent('#state')}`);
+    return done;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Real time the bench waits, after the worker is ready, for results to show before searching again. */
+const RETRY_AFTER_MS = 1_500;
+
+/**
+ * Visits #/, waits for the list, then searches for `probeQuery` and waits for results from the
+ * ready worker. When the page keeps an answer it got before the worker was ready, the bench
+ * searches again (as a reader would) and counts search-ready as worker-ready plus that search's time.
+ */
+async function visit(session: Session, baseUrl: string, probeQuery: string) {
+  const { page } = session;
+  await page.goto(`${baseUrl}/#/`, { waitUntil: 'commit' });
+  const firstListPaintMs = await probeWait(page, 'firstListPaint');
+  const hash = `#/search?q=${encodeURIComponent(probeQuery)}`;
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+  const ready = probeWait(page, 'searchReady');
+  let retried = false;
+  const retry = (async () => {
+    if ((await probeWait(page, 'workerReady')) === null) return;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
+    const marks = (await snapshot(page)).marks;
+    if ('searchReady' in marks) return;
+    retried = true;
+    await page.evaluate(
+      `window.__folioBench.marks.retrigger = performance.now(); location.hash = ${JSON.stringify(`${hash}&sort=date`)}`,
+    );
+  })();
+  let searchReadyMs = await ready;
+  await retry;
+  const marks = (await snapshot(page)).marks;
+  const { retrigger, workerReady } = marks;
+  if (retried && searchReadyMs !== null && retrigger !== undefined && workerReady !== undefined) {
+    searchReadyMs = workerReady + (searchReadyMs - retrigger);
+  }
+  return { firstListPaintMs, searchReadyMs, retried };
+}
+
+async function transferred(page: Page): Promise<number> {
+  return (await page.evaluate(
+    "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).reduce((s, e) => s + e.transferSize, 0)",
+  )) as number;
+}
+
+export async function measureCorpus(
+  executablePath: string,
+  baseUrl: string,
+  probeQuery: string,
+  queries: readonly Query[],
+  log: (line: string) => void,
+): Promise<RunFigures> {
+  const floorMs = await measureFloor(executablePath, baseUrl);
+  log(`floor ${Math.round(floorMs)} ms`);
+
+  const session = await openProfile(executablePath);
+  try {
+    // Cold: a fresh profile, nothing stored.
+    const coldVisit = await visit(session, baseUrl, probeQuery);
+    log(
+      `cold list ${Math.round(coldVisit.firstListPaintMs ?? -1)} ms, search-ready ${Math.round(coldVisit.searchReadyMs ?? -1)} ms`,
+    );
+    const indexCachedMs = await probeWait(session.page, 'indexCached', INDEX_CACHE_TIMEOUT_MS);
+    const cold = await snapshot(session.page);
+    const readyAt = coldVisit.searchReadyMs ?? Infinity;
+    const coldFigures: RunFigures['cold'] = {
+      firstListPaintMs: coldVisit.firstListPaintMs,
+      firstResultsMs: cold.marks.firstResults ?? null,
+      searchReadyMs: coldVisit.searchReadyMs,
+      searchRetried: coldVisit.retried,
+      importEndMs: cold.marks.importEnd ?? null,
+      workerReadyMs: cold.marks.workerReady ?? null,
+      indexCachedMs,
+      longestTaskMs: longest(cold.longTasks, 0, readyAt),
+      longestTaskAfterPaintMs: longest(cold.longTasks, coldVisit.firstListPaintMs ?? Infinity, readyAt),
+      transferredBytes: await transferred(session.page),
+    };
+    const heap = await heapAfterGc(session);
+
+    // Queries, one hash change each, on the loaded page.
+    const queryStart = (await session.page.evaluate('performance.now()')) as number;
+    const timings: QueryTiming[] = [];
+    for (const query of queries) {
+      const expr = `window.__folioBench.runQuery(${JSON.stringify(query.text)}, ${QUERY_TIMEOUT_MS})`;
+      timings.push((await session.page.evaluate(expr)) as QueryTiming);
+    }
+    const afterQueries = await snapshot(session.page);
+    const answered = timings.filter((t) => !t.timedOut);
+    const queryFigures: RunFigures['queries'] = {
+      count: timings.length,
+      timedOut: timings.length - answered.length,
+      endToEndMs: answered.map((t) => t.ms),
+      workerMs: answered.flatMap((t) => (t.workerMs === null ? [] : [t.workerMs])),
+      longestTaskMs: longest(afterQueries.longTasks, queryStart, Infinity),
+    };
+    log(`${answered.length}/${timings.length} queries answered`);
+
+    // Warm: the same profile (IndexedDB filled, index cached, HTTP cache warm), a new page.
+    await session.page.close();
+    const warmPage = await throttledPage(session.context);
+    session.page = warmPage.page;
+    session.cdp = warmPage.cdp;
+    const warmVisit = await visit(session, baseUrl, probeQuery);
+    const warm = await snapshot(session.page);
+    const warmFigures: RunFigures['warm'] = {
+      firstListPaintMs: warmVisit.firstListPaintMs,
+      searchReadyMs: warmVisit.searchReadyMs,
+      searchRetried: warmVisit.retried,
+      workerReadyMs: warm.marks.workerReady ?? null,
+      longestTaskMs: longest(warm.longTasks, 0, warmVisit.searchReadyMs ?? Infinity),
+    };
+    log(`warm search-ready ${Math.round(warmVisit.searchReadyMs ?? -1)} ms`);
+    return { floorMs, cold: coldFigures, heap, queries: queryFigures, warm: warmFigures };
+  } finally {
+    await session.close();
+  }
+}
