@@ -40,6 +40,8 @@ let build: Build = { corpusHash: '', total: 0, indexed: 0, pending: [], lastRece
 /** Searches waiting for the next task, by request id (so a cancel can drop them). */
 const searches = new Map<number, SearchMessage>();
 let scheduled = false;
+/** An index has been built or imported since the worker started. */
+let loaded = false;
 
 function post(message: SearchResponse): void {
   postMessage(message);
@@ -57,7 +59,8 @@ function schedule(): void {
 
 function answer(request: SearchMessage): void {
   const { hits, total } = searchWithTotal(engine, request.query, request.options);
-  post({ type: 'results', id: request.id, query: request.query, hits, total, partial: !build.done });
+  // Before any index is loaded the engine is empty: say so, so the page asks again once it is ready.
+  post({ type: 'results', id: request.id, query: request.query, hits, total, partial: !loaded || !build.done });
 }
 
 function indexSlice(): void {
@@ -89,6 +92,7 @@ function runTask(): void {
     if (!build.done && build.lastReceived && build.pending.length === 0) {
       compactEngine(engine);
       build.done = true;
+      loaded = true;
       post({ type: 'ready', corpusHash: build.corpusHash, count: documentCount(engine), source: 'build' });
     }
   } catch (error) {
@@ -119,6 +123,7 @@ function handle(request: SearchRequest): void {
     case 'import':
       engine = importIndex(request.data);
       build = { corpusHash: request.corpusHash, total: 0, indexed: 0, pending: [], lastReceived: true, done: true };
+      loaded = true;
       post({ type: 'ready', corpusHash: request.corpusHash, count: documentCount(engine), source: 'import' });
       break;
     case 'export':
