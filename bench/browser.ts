@@ -126,7 +126,11 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Cor
   const summaries = prepared.map((corpus) => summarize(corpus, runs.get(corpus.name)!));
   const elapsedS = Math.round((performance.now() - started) / 1000);
   const date = new Date().toISOString();
-  const command = `npm run bench${options.quick ? ' -- --quick' : ''}`;
+  const flags = [
+    ...(options.quick ? ['--quick'] : []),
+    ...(options.corpora.length < ALL.length ? ['--corpus', options.corpora.join(',')] : []),
+  ];
+  const command = `npm run bench${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`;
   printTable(summaries);
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/browser-${date.replace(/[:.]/g, '-')}.json`;

@@ -279,7 +279,7 @@ export function benchmarksSection(summaries: readonly CorpusSummary[], context: 
     goalTable,
     '',
     '- Floor: a page that fetches the manifest and every corpus file in parallel and `JSON.parse`s each, nothing else.',
-    '- Cold: a fresh profile opens `#/`; when the list shows, the hash becomes `#/search?q=<first title query>`. ' +
+    '- Cold: a fresh profile opens `#/`; when the list shows, the hash becomes `#/search?q=<search word>`. ' +
       'Search-ready: results on screen after the worker answered from its complete index (earlier answers from a ' +
       'partial index are "first results"). Import end: the corpus completion marker is committed to IndexedDB. ' +
       'When the page keeps an answer the worker gave before it was ready (empty, yet marked complete), the bench ' +
