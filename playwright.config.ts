@@ -5,7 +5,7 @@ const executablePath = findChromium();
 if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
 
 /** The e2e server: a plain static server over dist/, on its own port so `npm start` can run beside it. */
-export const E2E_PORT = 4174;
+export const E2E_PORT = Number(process.env.FOLIO_E2E_PORT ?? 4174);
 
 export default defineConfig({
   testDir: 'tests/e2e',
