@@ -52,6 +52,8 @@ export interface BuiltArticle {
   date: string | null;
   category: string | null;
   ord: number;
+  /** Sanitized body HTML. */
+  html: string;
 }
 
 /** Reads a built corpus (manifest + chunks) from disk, in corpus order. */

@@ -134,7 +134,8 @@ test('searching in Chinese through pinyin and candidates', async ({ page }) => {
   await key(page, '{lang}').click();
   await tapKeys(page, 'zhong');
   const candidates = page.getByRole('list', { name: 'Chinese characters for “zhong”' }).getByRole('button');
-  await expect(candidates.nth(0)).toHaveText('中');
+  // The pinyin table (~130 KB) loads on first use: allow for a busy machine.
+  await expect(candidates.nth(0)).toHaveText('中', { timeout: 20_000 });
   await expect(candidates.nth(1)).toHaveText('种');
   await expect(candidates.nth(2)).toHaveText('重');
   // The pinyin is not typed into the field until a candidate is chosen.
