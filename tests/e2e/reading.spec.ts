@@ -86,6 +86,14 @@ test('settings persist across a reload and change the page', async ({ page }) =>
   expect(background).toBe('rgb(18, 19, 22)');
   const fontSize = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
   expect(fontSize).toBe(24);
+  // The theme setting wins over the system's dark preference, both ways.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByRole('radio', { name: 'Light' }).check();
+  await expect
+    .poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor))
+    .toBe('rgb(251, 250, 247)');
+  await page.getByRole('radio', { name: 'Follow the system' }).check();
+  await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(18, 19, 22)');
 
   await page.getByRole('radio', { name: '简体中文' }).check();
   await expect(heading(page)).toHaveText('设置');
