@@ -1,0 +1,78 @@
+/**
+ * The hostile e2e corpus: the shared hostile lists (Big List of Naughty Strings, payloadbox XSS
+ * payloads) as titles, categories, summaries, paragraphs and HTML bodies, plus a few hostile ids.
+ * Read from the shared corpus folder at run time, never copied into the repo (MIT, see its README).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHARED_CORPUS } from './paths.ts';
+
+export const HOSTILE_DIR = join(SHARED_CORPUS, 'hostile');
+export const NAUGHTY_FILE = join(HOSTILE_DIR, 'naughty-strings.json');
+export const XSS_FILE = join(HOSTILE_DIR, 'xss-vectors.json');
+/** Categories: this many payloads, so every list and category page holds many of them. */
+const CATEGORY_COUNT = 24;
+const FIRST_YEAR = 1990;
+const YEARS = 36;
+const MONTHS = 12;
+/** Articles with a payload as their id (the rest have safe ids, so the builder keeps them all). */
+const HOSTILE_ID_COUNT = 40;
+
+export function hostileListsPresent(): boolean {
+  return existsSync(NAUGHTY_FILE) && existsSync(XSS_FILE);
+}
+
+export const HOSTILE_SKIP_MESSAGE = `the hostile lists are absent (${NAUGHTY_FILE}, ${XSS_FILE}); set FOLIO_SHARED_CORPUS to the shared corpus folder`;
+
+function readStrings(file: string, key: string): string[] {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const list = data[key];
+  if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) throw new Error(`${file}: no "${key}" list`);
+  return list as string[];
+}
+
+export function naughtyStrings(): string[] {
+  return readStrings(NAUGHTY_FILE, 'strings');
+}
+
+export function xssVectors(): string[] {
+  return readStrings(XSS_FILE, 'vectors');
+}
+
+function date(i: number): string | null {
+  if (i % 17 === 0) return null;
+  const year = FIRST_YEAR + (i % YEARS);
+  const month = String(1 + (i % MONTHS)).padStart(2, '0');
+  const day = String(1 + (i % 28)).padStart(2, '0');
+  return `${year}-${month}-${day}`;
+}
+
+/** Every payload in a title, a category, a paragraph and (every other one) a raw HTML body. */
+export function hostileArticles(): Record<string, unknown>[] {
+  const naughty = naughtyStrings();
+  const vectors = xssVectors();
+  // Spread over each list, so categories hold markup, quotes, RTL text, emoji and payloads alike.
+  const spread = (list: string[]): string[] => {
+    const usable = list.filter((s) => s.trim() !== '');
+    const step = Math.floor(usable.length / (CATEGORY_COUNT / 2));
+    return usable.filter((_, i) => i % step === 0).slice(0, CATEGORY_COUNT / 2);
+  };
+  const categories = [...spread(vectors), ...spread(naughty)];
+  const articles: Record<string, unknown>[] = [];
+  const add = (kind: string, i: number, text: string, n: number): void => {
+    const html = n % 2 === 1;
+    articles.push({
+      id: n < HOSTILE_ID_COUNT && text.trim() !== '' ? `${kind}${i}-${text}` : `${kind}-${i}`,
+      title: `${kind}${i} ${text}`,
+      date: date(n),
+      category: categories[n % categories.length] ?? null,
+      lang: 'en',
+      summary: text.trim() === '' ? undefined : text,
+      tags: [text.slice(0, 64)].filter((t) => t.trim() !== ''),
+      body: html ? `<p>${kind}${i} html body</p>${text}<p>${text}</p>` : [`${kind}${i} paragraph`, text || '(empty)'],
+    });
+  };
+  naughty.forEach((text, i) => add('naughty', i, text, articles.length));
+  vectors.forEach((text, i) => add('xss', i, text, articles.length));
+  return articles;
+}
