@@ -18,6 +18,33 @@ const MONTHS = 12;
 /** Articles with a payload as their id (the rest have safe ids, so the builder keeps them all). */
 const HOSTILE_ID_COUNT = 40;
 
+/** A third party the payloads try to reach: no request may ever go there. */
+export const EVIL_ORIGIN = 'https://evil.example';
+
+/**
+ * Payloads of our own that set the `window.__pwned` canary (tests/e2e/security-helpers.ts) or call home,
+ * should they ever run or load: scripts, handlers, javascript: URLs, mXSS, srcdoc, refresh, base, imports.
+ */
+export const CANARY_PAYLOADS = [
+  `<script>window.__pwned='script'</script>`,
+  `<img src=x onerror="window.__pwned='img'">`,
+  `"><img src=x onerror=window.__pwned='attribute'>`,
+  `<svg onload="window.__pwned='svg'"><circle r=1 /></svg>`,
+  `<a href="javascript:window.__pwned='link'">a javascript: link</a>`,
+  `<iframe srcdoc="<script>parent.__pwned='srcdoc'</script>"></iframe>`,
+  `<details open ontoggle="window.__pwned='details'">x</details>`,
+  `<math><mtext><table><mglyph><style><img src=x onerror="window.__pwned='mxss'"></style></mglyph></table></mtext></math>`,
+  `<form><button formaction="javascript:window.__pwned='form'">send</button></form>`,
+  `<object data="javascript:window.__pwned='object'"></object>`,
+  `<meta http-equiv="refresh" content="0;url=javascript:window.__pwned='refresh'">`,
+  `<base href="${EVIL_ORIGIN}/">`,
+  `<img src="${EVIL_ORIGIN}/pixel.gif" alt="tracking pixel">`,
+  `<link rel="stylesheet" href="${EVIL_ORIGIN}/x.css"><style>@import '${EVIL_ORIGIN}/y.css'; body{background:url(${EVIL_ORIGIN}/z.png)}</style>`,
+  `<video src="${EVIL_ORIGIN}/v.mp4" poster="${EVIL_ORIGIN}/p.png"></video><audio src="${EVIL_ORIGIN}/a.mp3"></audio>`,
+  `{{constructor.constructor('window.__pwned="template"')()}}`,
+  `\u003cscript\u003ewindow.__pwned='escaped'\u003c/script\u003e`,
+];
+
 export function hostileListsPresent(): boolean {
   return existsSync(NAUGHTY_FILE) && existsSync(XSS_FILE);
 }
@@ -72,6 +99,12 @@ export function hostileArticles(): Record<string, unknown>[] {
       body: html ? `<p>${kind}${i} html body</p>${text}<p>${text}</p>` : [`${kind}${i} paragraph`, text || '(empty)'],
     });
   };
+  // The canaries are the newest articles, so the home page lists them first.
+  CANARY_PAYLOADS.forEach((text, i) => {
+    add('canary', i, text, articles.length * 2 + 1);
+    const article = articles[articles.length - 1];
+    if (article) article.date = `2026-01-${String(i + 1).padStart(2, '0')}`;
+  });
   naughty.forEach((text, i) => add('naughty', i, text, articles.length));
   vectors.forEach((text, i) => add('xss', i, text, articles.length));
   return articles;
