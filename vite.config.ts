@@ -5,6 +5,8 @@ import { deflateSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { encodePng, ICON_FILES, renderIcon } from './src/offline/icon.ts';
+import { COMMON_HEADERS, contentSecurityPolicy } from './src/security/policy.ts';
+import { securityPolicy } from './src/security/vite-plugin.ts';
 
 /**
  * Largest file the service worker precaches. Corpus chunks are at most 1 MiB; corpus images are
@@ -88,6 +90,8 @@ export default defineConfig({
   plugins: [
     svelte(),
     appIcons(),
+    // CSP + Trusted Types: a <meta> fallback in index.html, real headers from `vite preview` (docs/SECURITY.md).
+    securityPolicy(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
@@ -132,5 +136,7 @@ export default defineConfig({
   preview: {
     port: 4173,
     strictPort: true,
+    // The same on every response; securityPolicy() sets the per-path ones (embed.html's CSP, Cache-Control).
+    headers: { ...COMMON_HEADERS, 'Content-Security-Policy': contentSecurityPolicy({ kind: 'app' }) },
   },
 });

@@ -5,6 +5,7 @@
  */
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { securityPolicy } from './src/security/vite-plugin.ts';
 
 /** The widget's root component, compiled as a custom element; every other component is a plain one. */
 const CUSTOM_ELEMENT_ROOT = /[\\/]src[\\/]widget[\\/]FolioReader\.svelte$/;
@@ -24,6 +25,8 @@ export default defineConfig({
         return CUSTOM_ELEMENT_ROOT.test(filename) ? { customElement: true } : undefined;
       },
     }),
+    // embed.html's CSP (with Trusted Types) as a <meta>; hosts should also send it as a header (docs/SECURITY.md).
+    securityPolicy(),
   ],
   worker: {
     format: 'es',

@@ -1,3 +1,5 @@
+// First: the Trusted Types default policy, before any other module runs (docs/SECURITY.md).
+import './security/install-default-policy.ts';
 import { mount } from 'svelte';
 import App from './app/App.svelte';
 import './app/global.css';

@@ -3,6 +3,8 @@
  * height to the partner page ({type:'folio:height'}) and accepts {type:'folio:open', id} from it,
  * both only with the origin named by the `parent` query parameter.
  */
+// First: the Trusted Types default policy, before any other module runs (docs/SECURITY.md).
+import '../security/install-default-policy.ts';
 import '../widget.ts';
 import { embedOptions } from './embed-options.ts';
 import { acceptOpen, heightMessage } from './messages.ts';

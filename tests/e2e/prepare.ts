@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { HOSTILE_SKIP_MESSAGE, hostileArticles, hostileListsPresent } from './hostile-corpus.ts';
 import { CORPORA, DEMO_SOURCE, E2E_DIST, SHARED_CORPUS } from './paths.ts';
 
 function run(command: string, args: string[]): void {
@@ -15,6 +16,18 @@ run('npx', ['vite', 'build', '--outDir', E2E_DIST, '--emptyOutDir', '--logLevel'
 // The tests know the demo corpus: never test against a corpus someone built into public/.
 rmSync(`${E2E_DIST}/corpus`, { recursive: true, force: true });
 run('npx', ['tsx', 'src/cli/main.ts', DEMO_SOURCE, '--out', `${E2E_DIST}/corpus`]);
+// The widget beside the app, as `npm run build` lays it out (security.spec.ts: embed.html under the policy).
+run('npx', [
+  'vite',
+  'build',
+  '-c',
+  'vite.widget.config.ts',
+  '--outDir',
+  `${E2E_DIST}/widget`,
+  '--emptyOutDir',
+  '--logLevel',
+  'warn',
+]);
 
 if (existsSync(`${SHARED_CORPUS}/zh-news.json`)) {
   // No pre-built index: the search test types while the browser builds one.
@@ -46,3 +59,14 @@ mkdirSync(CORPORA, { recursive: true });
 writeFileSync(`${CORPORA}/demo-v2.json`, JSON.stringify(v2));
 cpSync('src/demo-corpus/images', `${CORPORA}/images`, { recursive: true });
 run('npx', ['tsx', 'src/cli/main.ts', `${CORPORA}/demo-v2.json`, '--out', `${CORPORA}/demo-v2`]);
+
+// The hostile corpus (hostile.spec.ts): every naughty string and XSS payload as titles, categories and bodies.
+if (hostileListsPresent()) {
+  writeFileSync(
+    `${CORPORA}/hostile.json`,
+    JSON.stringify({ title: 'Hostile <b>corpus</b>', articles: hostileArticles() }),
+  );
+  run('npx', ['tsx', 'src/cli/main.ts', `${CORPORA}/hostile.json`, '--out', `${CORPORA}/hostile`, '--skip-invalid']);
+} else {
+  console.log(`Skipping the hostile corpus: ${HOSTILE_SKIP_MESSAGE}`);
+}
