@@ -4,11 +4,13 @@
  */
 import type { Article } from '../corpus/types.ts';
 import type { ExportedIndex, SearchOptions, SearchResult } from './engine.ts';
-import { isResponse, type SearchRequest, type SearchResponse } from './protocol.ts';
+import { isResponse, type ReadySource, type SearchRequest, type SearchResponse } from './protocol.ts';
 
 export interface ClientEvents {
   onProgress?: (indexed: number, total: number) => void;
-  onReady?: (source: 'build' | 'import', count: number) => void;
+  onReady?: (source: ReadySource, count: number) => void;
+  /** `load` found no index to use: send the articles (`init`, then `build`). */
+  onUnbuilt?: () => void;
   /** A build step failed, or the worker itself did. */
   onError?: (message: string) => void;
 }
@@ -51,6 +53,11 @@ export class SearchClient {
 
   build(articles: Article[], last: boolean): void {
     this.#post({ type: 'build', articles, last });
+  }
+
+  /** The worker finds the index itself: the cache in `dbName`, else the pre-built `index` parts. */
+  load(request: Omit<Extract<SearchRequest, { type: 'load' }>, 'type'>): void {
+    this.#post({ type: 'load', ...request });
   }
 
   import(corpusHash: string, data: ExportedIndex): void {
@@ -104,6 +111,9 @@ export class SearchClient {
         break;
       case 'ready':
         this.#events.onReady?.(message.source, message.count);
+        break;
+      case 'unbuilt':
+        this.#events.onUnbuilt?.();
         break;
       case 'results': {
         const pending = this.#searches.get(message.id);

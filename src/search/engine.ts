@@ -128,6 +128,15 @@ const UNSEEN_COUNT = 0.5;
 const GROWTH = 1.5;
 const NO_CATEGORY = 0;
 
+/** One field's postings: the ords holding term id t are ords[offsets[t] .. offsets[t + 1]), ascending. */
+interface FieldPostings {
+  offsets: Uint32Array;
+  ords: Uint32Array;
+}
+
+/** A posting list: FlexSearch's array, or a view of FieldPostings. */
+type Postings = Iterable<number> & { readonly length: number };
+
 /** What FlexSearch indexes: each field's distinct terms (already tokenized), keyed by ord. */
 type FieldDoc = { ord: number; title: string; body: string };
 type FlexDocument = Document<FieldDoc>;
@@ -213,6 +222,11 @@ export class Engine {
   bodyTokens = 0;
   // Built on demand for prefix and typo look-ups; dropped whenever the vocabulary grows.
   sortedTerms: string[] | null = null;
+  /**
+   * An imported index answers from these postings (per field: title, body), derived from the forward
+   * index at import, instead of FlexSearch's: importing them is a few passes over typed arrays.
+   */
+  postingLists: FieldPostings[] | null = null;
   typoBuckets: TypoBucket[] | null = null;
   // Scratch space for searches, reused: group bits per ord, stamps per ord, query slots per term id.
   masks = new Uint32Array(0);
@@ -396,6 +410,7 @@ function assertOrd(ord: number): void {
  * An article whose ord is already indexed replaces the old one.
  */
 export function addArticles(engine: Engine, docs: readonly SearchDoc[]): void {
+  if (engine.postingLists) indexImported(engine);
   const seen = new Set<number>();
   for (const doc of docs) {
     assertOrd(doc.ord);
@@ -413,6 +428,66 @@ export function addArticles(engine: Engine, docs: readonly SearchDoc[]): void {
     storeMeta(engine, doc);
     engine.index.add({ ord: doc.ord, title, body });
   }
+}
+
+/** The distinct terms of one field of the forward index, space-separated (as appendField gives them). */
+function fieldTerms(engine: Engine, start: number, length: number): string {
+  const distinct = new Set<number>();
+  for (let p = start; p < start + length; p += 1) distinct.add(engine.tokens.data[p] ?? 0);
+  return [...distinct].map((id) => engine.terms[id] ?? '').join(' ');
+}
+
+/** Before an imported index takes new articles: FlexSearch gets the imported ones, and answers again. */
+function indexImported(engine: Engine): void {
+  engine.postingLists = null;
+  engine.ids.forEach((id, ord) => {
+    if (id === undefined) return;
+    const title = fieldTerms(engine, engine.titleStart.get(ord), engine.titleLength.get(ord));
+    const body = fieldTerms(engine, engine.bodyStart.get(ord), engine.bodyLength.get(ord));
+    engine.index.add({ ord, title, body });
+  });
+}
+
+/** Derives per-field postings from the forward index; `ords` ascending, so lists come out in ord order. */
+function buildPostings(engine: Engine, ords: readonly number[]): FieldPostings[] {
+  const vocabulary = engine.terms.length;
+  const tokens = engine.tokens.data;
+  // Per term id, the last article (its index in `ords`, plus one) that counted it.
+  const seen = new Uint32Array(vocabulary);
+  const fields = [
+    [engine.titleStart.data, engine.titleLength.data],
+    [engine.bodyStart.data, engine.bodyLength.data],
+  ] as const;
+  return fields.map(([starts, lengths]) => {
+    const offsets = new Uint32Array(vocabulary + 1);
+    seen.fill(0);
+    ords.forEach((ord, i) => {
+      const start = starts[ord] ?? 0;
+      const end = start + (lengths[ord] ?? 0);
+      for (let p = start; p < end; p += 1) {
+        const id = tokens[p] ?? 0;
+        if (seen[id] === i + 1) continue;
+        seen[id] = i + 1;
+        offsets[id + 1] = (offsets[id + 1] ?? 0) + 1;
+      }
+    });
+    for (let t = 0; t < vocabulary; t += 1) offsets[t + 1] = (offsets[t + 1] ?? 0) + (offsets[t] ?? 0);
+    const lists = new Uint32Array(offsets[vocabulary] ?? 0);
+    const next = offsets.slice(0, vocabulary);
+    seen.fill(0);
+    ords.forEach((ord, i) => {
+      const start = starts[ord] ?? 0;
+      const end = start + (lengths[ord] ?? 0);
+      for (let p = start; p < end; p += 1) {
+        const id = tokens[p] ?? 0;
+        if (seen[id] === i + 1) continue;
+        seen[id] = i + 1;
+        lists[next[id] ?? 0] = ord;
+        next[id] = (next[id] ?? 0) + 1;
+      }
+    });
+    return { offsets, ords: lists };
+  });
 }
 
 /** Releases the spare room of the growable arrays: call once the last batch is in. */
@@ -594,7 +669,12 @@ function nextStamp(engine: Engine): number {
 }
 
 /** Article ords holding `termId`, per field (FlexSearch's own lists: never modify them). */
-function postings(engine: Engine, termId: number): number[][] {
+function postings(engine: Engine, termId: number): Postings[] {
+  if (engine.postingLists) {
+    return engine.postingLists.map(({ offsets, ords }) =>
+      ords.subarray(offsets[termId] ?? 0, offsets[termId + 1] ?? 0),
+    );
+  }
   const term = engine.terms[termId] ?? '';
   const results = engine.index.search(term, { limit: POSTINGS_LIMIT });
   return results.map((entry) => entry.result as number[]);
@@ -605,7 +685,7 @@ function postings(engine: Engine, termId: number): number[][] {
  * adjacent pair of the run (no false negatives; the run itself is checked when scoring).
  */
 function runCandidates(engine: Engine, run: number[]): number[] {
-  let rarest: number[][] = [];
+  let rarest: Postings[] = [];
   let rarestSize = Number.POSITIVE_INFINITY;
   for (const id of new Set(run)) {
     const lists = postings(engine, id);
@@ -673,7 +753,7 @@ function plan(engine: Engine, parsed: QueryGroup[]): Plan {
     engine.slotBits[id] = (engine.slotBits[id] ?? 0) | (1 << bit);
     engine.slotWeights[id] = Math.max(engine.slotWeights[id] ?? 0, weight);
   };
-  const markAll = (lists: readonly (readonly number[])[], bit: number): number => {
+  const markAll = (lists: readonly Postings[], bit: number): number => {
     let marked = 0;
     for (const list of lists) {
       for (const ord of list) {
@@ -955,8 +1035,6 @@ const META_KEY = 'folio.meta';
 const DOCS_KEY = 'folio.docs';
 const VOCABULARY_KEY = 'folio.vocabulary';
 const TOKENS_KEY = 'folio.tokens';
-/** FlexSearch's own keys are kept under this prefix. */
-const FLEX_PREFIX = 'flex.';
 const TERM_SEPARATOR = '\n';
 const VARINT_LOW_BITS = 0x7f;
 const VARINT_MORE = 0x80;
@@ -1065,10 +1143,8 @@ export function exportIndex(engine: Engine): Promise<ExportedIndex> {
   entries.push([DOCS_KEY, JSON.stringify(docs)]);
   entries.push([VOCABULARY_KEY, engine.terms.join(TERM_SEPARATOR)]);
   entries.push([TOKENS_KEY, bytesToBase64(encodeVarints(live.data.subarray(0, live.length)))]);
-  // Synchronous: FlexSearch only waits when the handler returns a promise.
-  engine.index.export((key: string, data: string) => {
-    entries.push([FLEX_PREFIX + key, data]);
-  });
+  // FlexSearch's maps are not exported: import derives the postings from the forward index, which is
+  // faster than parsing the maps and halves the index (ENGINE_VERSION 2).
   return Promise.resolve(entries);
 }
 
@@ -1158,9 +1234,8 @@ export function importIndex(
   });
   engine.docCount = docs.ords.length;
   for (const ord of docs.ords) buildPairFilter(engine, ord);
-  for (const [key, value] of entries) {
-    if (key.startsWith(FLEX_PREFIX)) engine.index.import(key.slice(FLEX_PREFIX.length), value);
-  }
   compactEngine(engine);
+  const ascending = docs.ords.every((ord, i) => i === 0 || ord > (docs.ords[i - 1] ?? 0));
+  engine.postingLists = buildPostings(engine, ascending ? docs.ords : [...docs.ords].sort((a, b) => a - b));
   return engine;
 }

@@ -6,6 +6,9 @@
  * worker answers `progress` per batch and `ready` at the end. It indexes one batch per task, so a
  * `search` sent meanwhile is answered between batches (with `partial: true`).
  * A cached index: `import` → `ready`; `export` → `exported`. Any failure → `error`.
+ * `load`: the worker finds an index itself (the IndexedDB cache, else the pre-built parts, which
+ * it fetches, verifies, parses and then caches), so the index never crosses the main thread; it
+ * answers `ready`, or `unbuilt` when the page must send the articles (`init` and `build`).
  */
 import type { Article } from '../corpus/types.ts';
 import type { ExportedIndex, SearchField, SearchFilters, SearchHit, SearchOptions, SearchSort } from './engine.ts';
@@ -14,6 +17,16 @@ export type SearchRequest =
   | { type: 'init'; corpusHash: string; total: number }
   | { type: 'build'; articles: Article[]; last: boolean }
   | { type: 'import'; id: number; corpusHash: string; data: ExportedIndex }
+  | {
+      type: 'load';
+      corpusHash: string;
+      /** The IndexedDB database holding the corpus, and the cache key of this index. */
+      dbName: string;
+      cacheKey: string;
+      manifestUrl: string;
+      /** Pre-built parts, in order; empty when the corpus ships none for this engine version. */
+      index: { file: string; hash: string }[];
+    }
   | { type: 'export'; id: number }
   | { type: 'search'; id: number; query: string; options: SearchOptions }
   /** Drops a search that has not been answered yet; its results never arrive. */
@@ -21,7 +34,9 @@ export type SearchRequest =
 
 export type SearchResponse =
   | { type: 'progress'; corpusHash: string; indexed: number; total: number }
-  | { type: 'ready'; corpusHash: string; count: number; source: 'build' | 'import' }
+  | { type: 'ready'; corpusHash: string; count: number; source: ReadySource }
+  /** `load` found no usable index: build one. */
+  | { type: 'unbuilt'; corpusHash: string }
   | {
       type: 'results';
       id: number;
@@ -34,6 +49,10 @@ export type SearchResponse =
   | { type: 'exported'; id: number; corpusHash: string; engineVersion: number; data: ExportedIndex }
   /** `id` is the failed request's, or null for a build step or an unreadable message. */
   | { type: 'error'; id: number | null; message: string };
+
+/** Where a ready index came from: `import` is the `import` request; `cache`, `prebuilt` come from `load`. */
+export type ReadySource = 'build' | 'import' | 'cache' | 'prebuilt';
+const READY_SOURCES: readonly ReadySource[] = ['build', 'import', 'cache', 'prebuilt'];
 
 type Fields = Record<string, unknown>;
 
@@ -112,6 +131,15 @@ export function isRequest(value: unknown): value is SearchRequest {
       return Array.isArray(value.articles) && value.articles.every(isArticle) && typeof value.last === 'boolean';
     case 'import':
       return isId(value.id) && typeof value.corpusHash === 'string' && isExportedIndex(value.data);
+    case 'load':
+      return (
+        typeof value.corpusHash === 'string' &&
+        typeof value.dbName === 'string' &&
+        typeof value.cacheKey === 'string' &&
+        typeof value.manifestUrl === 'string' &&
+        Array.isArray(value.index) &&
+        value.index.every((ref) => isObject(ref) && typeof ref.file === 'string' && typeof ref.hash === 'string')
+      );
     case 'export':
     case 'cancel':
       return isId(value.id);
@@ -145,8 +173,10 @@ export function isResponse(value: unknown): value is SearchResponse {
       return (
         typeof value.corpusHash === 'string' &&
         isCount(value.count) &&
-        (value.source === 'build' || value.source === 'import')
+        READY_SOURCES.includes(value.source as ReadySource)
       );
+    case 'unbuilt':
+      return typeof value.corpusHash === 'string';
     case 'results':
       return (
         isId(value.id) &&

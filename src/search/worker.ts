@@ -14,16 +14,20 @@ import {
   ENGINE_VERSION,
   exportIndex,
   importIndex,
+  type ExportedIndex,
   searchWithTotal,
   toSearchDoc,
   type Engine,
 } from './engine.ts';
-import { isRequest, type SearchRequest, type SearchResponse } from './protocol.ts';
+import { fetchVerified } from '../corpus/load.ts';
+import { readSearchIndexIn, writeSearchIndexIn } from '../storage/search-index.ts';
+import { isExportedIndex, isRequest, type ReadySource, type SearchRequest, type SearchResponse } from './protocol.ts';
 
 /** Characters of article HTML indexed per task (~30 ms on a laptop): a search waits at most one slice. */
 const SLICE_CHARS = 200_000;
 
 type SearchMessage = Extract<SearchRequest, { type: 'search' }>;
+type LoadMessage = Extract<SearchRequest, { type: 'load' }>;
 
 interface Build {
   corpusHash: string;
@@ -40,8 +44,12 @@ let build: Build = { corpusHash: '', total: 0, indexed: 0, pending: [], lastRece
 /** Searches waiting for the next task, by request id (so a cancel can drop them). */
 const searches = new Map<number, SearchMessage>();
 let scheduled = false;
+/** Schedules tasks without setTimeout's clamping (4 ms once nested, more in a throttled page). */
+const tasks = new MessageChannel();
 /** An index has been built or imported since the worker started. */
 let loaded = false;
+/** Where a built index is cached once complete (set by `load`). */
+let cacheTarget: { dbName: string; cacheKey: string } | null = null;
 
 function post(message: SearchResponse): void {
   postMessage(message);
@@ -54,7 +62,7 @@ function errorText(error: unknown): string {
 function schedule(): void {
   if (scheduled) return;
   scheduled = true;
-  setTimeout(runTask, 0);
+  tasks.port2.postMessage(null);
 }
 
 function answer(request: SearchMessage): void {
@@ -94,12 +102,79 @@ function runTask(): void {
       build.done = true;
       loaded = true;
       post({ type: 'ready', corpusHash: build.corpusHash, count: documentCount(engine), source: 'build' });
+      void cacheBuilt(build.corpusHash);
     }
   } catch (error) {
     build = { ...build, pending: [], done: true };
     post({ type: 'error', id: null, message: `indexing failed: ${errorText(error)}` });
   }
   if (build.pending.length > 0 || searches.size > 0) schedule();
+}
+tasks.port1.onmessage = runTask;
+
+function warn(what: string, error: unknown): void {
+  console.warn(`Folio: ${what}`, error);
+}
+
+function store(corpusHash: string, data: ExportedIndex): Promise<void> {
+  if (!cacheTarget) return Promise.resolve();
+  const { dbName, cacheKey } = cacheTarget;
+  return writeSearchIndexIn(dbName, { key: cacheKey, corpusHash, engineVersion: ENGINE_VERSION, data });
+}
+
+async function cacheBuilt(corpusHash: string): Promise<void> {
+  if (!cacheTarget) return;
+  try {
+    await store(corpusHash, await exportIndex(engine));
+  } catch (error) {
+    // The index still works; the next visit builds it again.
+    warn('the search index could not be cached', error);
+  }
+}
+
+function loadIndex(corpusHash: string, data: ExportedIndex, source: ReadySource): boolean {
+  try {
+    engine = importIndex(data);
+  } catch (error) {
+    warn(`the ${source} search index could not be imported`, error);
+    return false;
+  }
+  build = { corpusHash, total: 0, indexed: 0, pending: [], lastReceived: true, done: true };
+  loaded = true;
+  post({ type: 'ready', corpusHash, count: documentCount(engine), source });
+  return true;
+}
+
+/** The pre-built parts: one JSON text split in order, each verified against the manifest. */
+async function fetchPrebuilt(request: LoadMessage): Promise<ExportedIndex | null> {
+  const fetchFn = globalThis.fetch.bind(globalThis);
+  const parts = await Promise.all(request.index.map((ref) => fetchVerified(request.manifestUrl, ref, fetchFn)));
+  const decoder = new TextDecoder();
+  const data: unknown = JSON.parse(parts.map((bytes) => decoder.decode(bytes)).join(''));
+  return isExportedIndex(data) ? data : null;
+}
+
+/** The cache, else the pre-built index (then cached), else the page is asked for the articles. */
+async function load(request: LoadMessage): Promise<void> {
+  const { corpusHash } = request;
+  cacheTarget = { dbName: request.dbName, cacheKey: request.cacheKey };
+  const cached = await readSearchIndexIn(request.dbName, request.cacheKey).catch((error: unknown) => {
+    warn('the cached search index could not be read', error);
+    return undefined;
+  });
+  if (cached?.engineVersion === ENGINE_VERSION && loadIndex(corpusHash, cached.data, 'cache')) return;
+  if (request.index.length > 0) {
+    // A damaged or missing index is no reason to fail: the page sends the articles instead.
+    const data = await fetchPrebuilt(request).catch((error: unknown) => {
+      warn('the pre-built search index could not be used', error);
+      return null;
+    });
+    if (data && loadIndex(corpusHash, data, 'prebuilt')) {
+      await store(corpusHash, data).catch((error: unknown) => warn('the search index could not be cached', error));
+      return;
+    }
+  }
+  post({ type: 'unbuilt', corpusHash });
 }
 
 function handle(request: SearchRequest): void {
@@ -119,6 +194,9 @@ function handle(request: SearchRequest): void {
       build.pending.push(request.articles);
       build.lastReceived ||= request.last;
       schedule();
+      break;
+    case 'load':
+      void load(request);
       break;
     case 'import':
       engine = importIndex(request.data);

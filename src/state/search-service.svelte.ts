@@ -1,19 +1,19 @@
-import { fetchVerified } from '../corpus/load.ts';
 import type { Manifest } from '../corpus/types.ts';
-import { isExportedIndex } from '../search/protocol.ts';
 import type { SearchOptions, SearchResult } from '../search/engine.ts';
 import { ENGINE_VERSION, indexCacheKey } from '../search/version.ts';
 import { SearchClient } from '../search/client.ts';
 import type { FolioDatabase } from '../storage/db.ts';
-import { articlesInOrder, readSearchIndex, writeSearchIndex } from '../storage/search-index.ts';
+import { articlesInOrder } from '../storage/search-index.ts';
 import type { SearchBackend } from './search.svelte.ts';
 
 /** Articles read from IndexedDB and posted to the worker at a time. */
 const BUILD_BATCH = 500;
 
 /**
- * The search worker for one corpus: imports the cached index when there is one, else builds
- * it from IndexedDB (searches are answered meanwhile) and caches the export.
+ * The search worker for one corpus. The worker finds the index itself (its IndexedDB cache, else
+ * the pre-built parts it fetches and then caches), so no index data crosses the main thread; only
+ * when there is none does the page send it the articles to build one (searches are answered
+ * meanwhile), which the worker then caches.
  */
 export class SearchService implements SearchBackend {
   ready = $state(false);
@@ -43,14 +43,22 @@ export class SearchService implements SearchBackend {
       onProgress: (done, total) => (this.progress = { done, total }),
       onReady: (source) => {
         this.ready = true;
+        this.source = source === 'build' ? 'build' : source === 'prebuilt' ? 'prebuilt' : 'cache';
         this.progress = { done: manifest.count, total: manifest.count };
-        if (source === 'build') void this.#cache(db, client, manifest.hash);
       },
+      onUnbuilt: () => void this.#build(db, client, manifest),
       onError: (message) => (this.error = message),
     });
     this.#client = client;
     this.#resolveStarted(client);
-    void this.#load(db, client, manifest, manifestUrl);
+    const index = manifest.indexVersion === ENGINE_VERSION ? (manifest.index ?? []) : [];
+    client.load({
+      corpusHash: manifest.hash,
+      dbName: db.name,
+      cacheKey: indexCacheKey(manifest.hash),
+      manifestUrl,
+      index: index.map(({ file, hash }) => ({ file, hash })),
+    });
   }
 
   /** Stops the worker: the widget calls it when its element leaves the page. */
@@ -67,30 +75,8 @@ export class SearchService implements SearchBackend {
     return client.search(query, options);
   }
 
-  async #load(db: FolioDatabase, client: SearchClient, manifest: Manifest, manifestUrl: string): Promise<void> {
-    const key = indexCacheKey(manifest.hash);
-    try {
-      const cached = await readSearchIndex(db, key);
-      if (cached && cached.engineVersion === ENGINE_VERSION) {
-        this.source = 'cache';
-        client.import(manifest.hash, cached.data);
-        return;
-      }
-    } catch {
-      // An unreadable cache is rebuilt below.
-    }
-    const prebuilt = await this.#fetchPrebuilt(manifest, manifestUrl);
-    if (prebuilt) {
-      this.source = 'prebuilt';
-      client.import(manifest.hash, prebuilt);
-      void writeSearchIndex(db, {
-        key,
-        corpusHash: manifest.hash,
-        engineVersion: ENGINE_VERSION,
-        data: prebuilt,
-      }).catch((err: unknown) => console.warn('Folio: the search index could not be cached', err));
-      return;
-    }
+  /** No index to load: the articles go to the worker from IndexedDB, a batch at a time. */
+  async #build(db: FolioDatabase, client: SearchClient, manifest: Manifest): Promise<void> {
     this.source = 'build';
     client.init(manifest.hash, manifest.count);
     let sent = 0;
@@ -99,31 +85,5 @@ export class SearchService implements SearchBackend {
       client.build(batch, sent >= manifest.count);
     }
     if (manifest.count === 0) client.build([], true);
-  }
-
-  /** The index shipped with the corpus, when it was made by this engine version and arrives intact. */
-  async #fetchPrebuilt(manifest: Manifest, manifestUrl: string): Promise<[string, string][] | null> {
-    if (!manifest.index || manifest.index.length === 0 || manifest.indexVersion !== ENGINE_VERSION) return null;
-    try {
-      const fetchFn = globalThis.fetch.bind(globalThis);
-      const parts = await Promise.all(manifest.index.map((ref) => fetchVerified(manifestUrl, ref, fetchFn)));
-      const decoder = new TextDecoder();
-      const data: unknown = JSON.parse(parts.map((bytes) => decoder.decode(bytes)).join(''));
-      return isExportedIndex(data) ? data : null;
-    } catch (err) {
-      // A damaged or missing index is no reason to fail: the worker builds one instead.
-      console.warn('Folio: the pre-built search index could not be used', err);
-      return null;
-    }
-  }
-
-  async #cache(db: FolioDatabase, client: SearchClient, corpusHash: string): Promise<void> {
-    try {
-      const data = await client.export();
-      await writeSearchIndex(db, { key: indexCacheKey(corpusHash), corpusHash, engineVersion: ENGINE_VERSION, data });
-    } catch (err) {
-      // The index still works; the next visit builds it again.
-      console.warn('Folio: the search index could not be cached', err);
-    }
   }
 }

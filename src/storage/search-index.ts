@@ -2,6 +2,8 @@ import type { Article } from '../corpus/types.ts';
 import { isStoredArticle } from './articles.ts';
 import type { FolioDatabase, StoredSearchIndex } from './db.ts';
 
+const STORE = 'searchIndex';
+
 function isStoredSearchIndex(value: unknown): value is StoredSearchIndex {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
@@ -25,6 +27,55 @@ export async function writeSearchIndex(db: FolioDatabase, index: StoredSearchInd
   await tx.store.clear();
   await tx.store.put(index);
   await tx.done;
+}
+
+/**
+ * The search worker's own connection, open only for one read or write: the index never crosses
+ * the main thread. Opens without a version (no upgrade); a database or store that is not there
+ * yet reads as no cache.
+ */
+async function withDatabase<T>(name: string, use: (db: IDBDatabase) => Promise<T>): Promise<T | undefined> {
+  const open = indexedDB.open(name);
+  // Never create the database: the page does, with its schema.
+  open.onupgradeneeded = () => open.transaction?.abort();
+  const db = await request(open);
+  try {
+    // The page's connection owns the schema: give way at once when it upgrades.
+    db.onversionchange = () => db.close();
+    if (!db.objectStoreNames.contains(STORE)) return undefined;
+    return await use(db);
+  } finally {
+    db.close();
+  }
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+/** Reads the cached index in the search worker. */
+export async function readSearchIndexIn(name: string, key: string): Promise<StoredSearchIndex | undefined> {
+  const value: unknown = await withDatabase(name, (db) =>
+    request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key)),
+  );
+  return isStoredSearchIndex(value) ? value : undefined;
+}
+
+/** Writes the index in the search worker, keeping only this one (like writeSearchIndex). */
+export async function writeSearchIndexIn(name: string, index: StoredSearchIndex): Promise<void> {
+  await withDatabase(name, async (db) => {
+    const tx = db.transaction(STORE, 'readwrite');
+    const done = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('IndexedDB write failed'));
+    });
+    tx.objectStore(STORE).clear();
+    tx.objectStore(STORE).put(index);
+    await done;
+  });
 }
 
 /** Articles in corpus order (by ord), a batch at a time, for building the index. */

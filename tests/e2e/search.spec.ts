@@ -113,6 +113,27 @@ test('a deep-linked search survives a reload, and a hash change searches with no
   await expect(results(page).getByRole('link').first()).toContainText(/telescope/i);
 });
 
+test('a hash change re-runs the search in place: the field keeps focus, and back shows the last search', async ({
+  page,
+}) => {
+  await openHome(page);
+  await page.goto('./#/search?q=coral');
+  const box = page.getByRole('searchbox', { name: 'Search articles' });
+  await expect(results(page).locator('li').first()).toBeVisible();
+  await box.focus();
+  // Marks the mounted field: a remounted page would have a fresh one without it.
+  await box.evaluate((el) => el.setAttribute('data-probe', 'kept'));
+  await page.evaluate(() => (location.hash = '#/search?q=telescope'));
+  await expect(results(page).getByRole('link').first()).toContainText(/telescope/i);
+  await expect(box).toHaveValue('telescope');
+  await expect(box).toBeFocused();
+  await expect(box).toHaveAttribute('data-probe', 'kept');
+  await page.goBack();
+  await expect(box).toHaveValue('coral');
+  await expect(page.getByRole('status').filter({ hasText: '“coral”' })).toBeVisible();
+  await expect(box).toHaveAttribute('data-probe', 'kept');
+});
+
 test('typing while a large corpus is indexed keeps the page responsive', async ({ page }) => {
   const dir = `${CORPORA}/zh-news`;
   test.skip(!existsSync(`${dir}/manifest.json`), 'needs ../shared/corpus/zh-news.json (absent on this machine)');

@@ -91,7 +91,7 @@ describe('isResponse', () => {
   it('rejects anything else', () => {
     const bad: unknown[] = [
       undefined,
-      { type: 'ready', corpusHash: 'abc', count: 10, source: 'cache' },
+      { type: 'ready', corpusHash: 'abc', count: 10, source: 'disk' },
       { type: 'results', id: 3, query: 'x', hits: [{ ord: 0, id: 'a1', score: 1, fields: ['summary'] }], total: 1 },
       { type: 'results', id: 3, query: 'x', hits: [], total: 0 },
       { type: 'error', message: 'no id' },
