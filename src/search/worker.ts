@@ -48,6 +48,8 @@ let scheduled = false;
 const tasks = new MessageChannel();
 /** An index has been built or imported since the worker started. */
 let loaded = false;
+/** A `load` is finding the index: searches wait for it (as they waited behind an `import`). */
+let loading = false;
 /** Where a built index is cached once complete (set by `load`). */
 let cacheTarget: { dbName: string; cacheKey: string } | null = null;
 
@@ -87,7 +89,7 @@ function indexSlice(): void {
 function runTask(): void {
   scheduled = false;
   // Searches first: someone is waiting for them.
-  for (const [id, request] of searches) {
+  for (const [id, request] of loading ? [] : searches) {
     searches.delete(id);
     try {
       answer(request);
@@ -108,7 +110,7 @@ function runTask(): void {
     build = { ...build, pending: [], done: true };
     post({ type: 'error', id: null, message: `indexing failed: ${errorText(error)}` });
   }
-  if (build.pending.length > 0 || searches.size > 0) schedule();
+  if (build.pending.length > 0 || (!loading && searches.size > 0)) schedule();
 }
 tasks.port1.onmessage = runTask;
 
@@ -156,8 +158,19 @@ async function fetchPrebuilt(request: LoadMessage): Promise<ExportedIndex | null
 
 /** The cache, else the pre-built index (then cached), else the page is asked for the articles. */
 async function load(request: LoadMessage): Promise<void> {
-  const { corpusHash } = request;
   cacheTarget = { dbName: request.dbName, cacheKey: request.cacheKey };
+  loading = true;
+  try {
+    await findIndex(request);
+  } finally {
+    loading = false;
+    // Searches that waited for the index are answered now.
+    if (searches.size > 0) schedule();
+  }
+}
+
+async function findIndex(request: LoadMessage): Promise<void> {
+  const { corpusHash } = request;
   const cached = await readSearchIndexIn(request.dbName, request.cacheKey).catch((error: unknown) => {
     warn('the cached search index could not be read', error);
     return undefined;
@@ -170,7 +183,7 @@ async function load(request: LoadMessage): Promise<void> {
       return null;
     });
     if (data && loadIndex(corpusHash, data, 'prebuilt')) {
-      await store(corpusHash, data).catch((error: unknown) => warn('the search index could not be cached', error));
+      void store(corpusHash, data).catch((error: unknown) => warn('the search index could not be cached', error));
       return;
     }
   }
