@@ -1,4 +1,4 @@
-import { CorpusError, loadCorpus, type LoadProgress } from '../corpus/load.ts';
+import { CorpusError, isQuotaError, loadCorpus, type LoadProgress } from '../corpus/load.ts';
 import type { Manifest } from '../corpus/types.ts';
 import { articleHealth, readCorpusState } from '../storage/articles.ts';
 import { isNewerSchemaError, openFolioDB, type FolioDatabase } from '../storage/db.ts';
@@ -99,6 +99,7 @@ export class Library {
         },
       });
     } catch (err) {
+      if (isQuotaError(err)) throw new CorpusError('quota', 'the device is out of storage space', { cause: err });
       if (isNewerSchemaError(err)) {
         throw new CorpusError('newer-schema', 'a newer version of Folio upgraded this device’s library', {
           cause: err,

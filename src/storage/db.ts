@@ -128,7 +128,8 @@ function ensureSchema(
   database: IDBPDatabase<FolioDB>,
   tx: IDBPTransaction<FolioDB, StoreName[], 'versionchange'>,
 ): void {
-  const names = database.objectStoreNames;
+  // objectStoreNames is a snapshot in Chromium: read it again after each change.
+  const names = { contains: (name: StoreName): boolean => database.objectStoreNames.contains(name) };
   if (names.contains('articles')) {
     const articles = tx.objectStore('articles');
     if (articles.keyPath !== 'id') {
