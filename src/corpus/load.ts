@@ -1,10 +1,22 @@
 import type { Chunk, ChunkRef, Manifest } from './types.ts';
 import { isChunk, isManifest } from './validate.ts';
-import { CORPUS_STATE_KEY, toStored, type CorpusState, type FolioDatabase } from '../storage/db.ts';
-import { readCorpusState } from '../storage/articles.ts';
+import type { IDBPTransaction } from 'idb';
+import {
+  CORPUS_STATE_KEY,
+  toStored,
+  type CorpusState,
+  type FolioDatabase,
+  type FolioDB,
+  type StoredArticle,
+} from '../storage/db.ts';
+import { isStoredArticle, readCorpusState } from '../storage/articles.ts';
 
-/** Why a load failed, so the UI can say what to do next. */
-export type CorpusErrorKind = 'network' | 'invalid-manifest' | 'bad-chunk' | 'storage' | 'aborted';
+/**
+ * Why a load failed, so the UI can say what to do next. 'quota': the device (or the browser's
+ * share of it) is out of space; 'newer-schema': a newer Folio upgraded the database in another tab.
+ */
+export type CorpusErrorKind =
+  'network' | 'invalid-manifest' | 'bad-chunk' | 'storage' | 'quota' | 'newer-schema' | 'aborted';
 
 export class CorpusError extends Error {
   readonly kind: CorpusErrorKind;
@@ -32,6 +44,18 @@ export interface LoadOptions {
   fetch?: typeof fetch;
   /** Rewrite every article even when the stored corpus is complete and current (a repair). */
   force?: boolean;
+  /**
+   * Re-read every chunk and rewrite only the records that are missing or corrupt (a repair after
+   * a bad record was noticed); the stored corpus stays readable meanwhile.
+   */
+  repair?: boolean;
+  /**
+   * Called whenever a manifest's records become readable: at once for a complete stored corpus,
+   * after each chunk of a first import (newest chunk first), and after an update commits.
+   */
+  onReadable?: (manifest: Manifest) => void;
+  /** Called when the device ran out of space and the cached search index was dropped to make room. */
+  onFreed?: () => void;
 }
 
 export interface LoadResult {
@@ -97,7 +121,11 @@ export async function fetchChunk(
   fetchFn: typeof fetch,
   signal?: AbortSignal,
 ): Promise<Chunk> {
-  const bytes = await fetchVerified(manifestUrl, ref, fetchFn, signal);
+  return parseChunk(ref, await fetchVerified(manifestUrl, ref, fetchFn, signal));
+}
+
+/** Parses verified chunk bytes and checks they hold what the manifest lists. */
+export function parseChunk(ref: ChunkRef, bytes: ArrayBuffer): Chunk {
   let data: unknown;
   try {
     data = JSON.parse(new TextDecoder().decode(bytes));
@@ -110,40 +138,268 @@ export async function fetchChunk(
   return data;
 }
 
+/** An update whose changed chunks weigh more than this is verified first, then written chunk by chunk. */
+export const STAGE_BUDGET_BYTES = 48 * 1024 * 1024;
+
+/**
+ * What a load has to do, decided from the stored state and the fetched manifest (pure, unit-tested):
+ * - 'current': the stored corpus is complete and has this hash;
+ * - 'update': a complete corpus is stored: every changed chunk is fetched and verified before
+ *   any is written, so a bad chunk leaves the stored corpus whole (the state keeps pointing at it);
+ * - 'import': a first import (or its resumption, or a repair), chunk by chunk in their own
+ *   transactions, newest chunk first so the latest articles can be shown before the end.
+ */
+export type ImportPlan =
+  { mode: 'current' } | { mode: 'update'; chunks: ChunkRef[] } | { mode: 'import'; chunks: ChunkRef[]; done: string[] };
+
+export function planImport(
+  stored: CorpusState | undefined,
+  manifest: Manifest,
+  manifestUrl: string,
+  options: { force?: boolean; repair?: boolean } = {},
+): ImportPlan {
+  const sameUrl = stored?.manifestUrl === manifestUrl;
+  const complete = stored !== undefined && sameUrl && stored.complete;
+  // A repair re-reads every chunk of the corpus stored, rewriting only unsound records.
+  if (options.repair && complete && stored.hash === manifest.hash) {
+    return { mode: 'import', chunks: [...manifest.chunks].reverse(), done: [] };
+  }
+  if (complete && stored.hash === manifest.hash && !options.force) return { mode: 'current' };
+  if (complete) {
+    // Records of a chunk listed by both manifests came from the same bytes: they stay as they are.
+    // A state from a build that stamped records with the corpus hash has no such guarantee.
+    const kept = new Set(stored.stamps === 'chunk' && !options.force ? stored.manifest.chunks.map((c) => c.hash) : []);
+    return { mode: 'update', chunks: manifest.chunks.filter((c) => !kept.has(c.hash)) };
+  }
+  const resumable = stored !== undefined && sameUrl && stored.hash === manifest.hash && !options.force;
+  // Corpora are in date order: the last chunk holds the newest articles, which home shows first.
+  return { mode: 'import', chunks: [...manifest.chunks].reverse(), done: resumable ? [...stored.doneChunks] : [] };
+}
+
+export function isQuotaError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth += 1) {
+    if (typeof e === 'object' && 'name' in e && e.name === 'QuotaExceededError') return true;
+    e = typeof e === 'object' && 'cause' in e ? e.cause : undefined;
+  }
+  return false;
+}
+
 function storageError(err: unknown): CorpusError {
-  const name = err instanceof DOMException ? err.name : '';
-  const detail = name === 'QuotaExceededError' ? 'the device is out of storage space' : 'the browser database failed';
-  return new CorpusError('storage', detail, { cause: err });
+  if (err instanceof CorpusError) return err;
+  if (isQuotaError(err)) return new CorpusError('quota', 'the device is out of storage space', { cause: err });
+  const name = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new CorpusError('storage', `the browser database failed (${name})`, { cause: err });
 }
 
 /**
- * Removes records a previous corpus left behind, then writes the completion marker (last).
- * Every record is stamped with the hash of the chunk that wrote it (`corpus` field): a record
- * whose chunk is not in the new manifest left the corpus or was rewritten from another chunk.
+ * Drops what Folio can rebuild by itself to make room: the cached search index (built again from
+ * the articles). Never the reader's saved articles or history. Returns whether anything was freed.
  */
-async function finish(db: FolioDatabase, state: CorpusState): Promise<void> {
+export async function freeSpace(db: FolioDatabase): Promise<boolean> {
+  if ((await db.count('searchIndex')) === 0) return false;
+  await db.clear('searchIndex');
+  return true;
+}
+
+/** Runs a write; when the disk is full, frees what it can and tries once more. */
+async function withRoom<T>(db: FolioDatabase, write: () => Promise<T>, onFreed?: () => void): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isQuotaError(err)) throw storageError(err);
+    let freed = false;
+    try {
+      freed = await freeSpace(db);
+    } catch {
+      // Nothing could be freed: report the original failure.
+    }
+    if (!freed) throw storageError(err);
+    onFreed?.();
+    try {
+      return await write();
+    } catch (again) {
+      throw storageError(again);
+    }
+  }
+}
+
+/** The part of a readwrite articles store that a chunk write needs (any transaction's). */
+interface ArticleStore {
+  get(id: string): Promise<unknown>;
+  put(value: StoredArticle): Promise<unknown>;
+}
+
+/** Writes a chunk's records that are not already there, valid and from these very bytes; returns how many. */
+async function putChunk(store: ArticleStore, chunk: Chunk, ref: ChunkRef, force: boolean): Promise<number> {
+  // A valid record stamped with this chunk's hash came from these very bytes: rewriting it is waste.
+  // Corpora grow at the end, so an update usually rewrites only the last chunk.
+  const existing: unknown[] = force ? [] : await Promise.all(chunk.articles.map((a) => store.get(a.id)));
+  const changed = chunk.articles.filter((_, i) => {
+    const old = existing[i];
+    return !isStoredArticle(old) || old.corpus !== ref.hash;
+  });
+  await Promise.all(changed.map((a) => store.put(toStored(a, ref.hash))));
+  return changed.length;
+}
+
+/** Deletes records whose chunk is not in `state`'s manifest, then writes the completion marker (last). */
+async function sweepAndMark(
+  tx: IDBPTransaction<FolioDB, ('articles' | 'meta')[], 'readwrite'>,
+  state: CorpusState,
+): Promise<void> {
+  // Every record is stamped with the hash of the chunk that wrote it (`corpus` field): a record
+  // whose chunk is not in the new manifest left the corpus or was rewritten from another chunk.
   const live = new Set(state.manifest.chunks.map((c) => c.hash));
-  const tx = db.transaction(['articles', 'meta'], 'readwrite');
   let cursor = await tx.objectStore('articles').openCursor();
   while (cursor) {
-    if (!live.has(cursor.value.corpus)) await cursor.delete();
+    const value: unknown = cursor.value;
+    if (!isStoredArticle(value) || !live.has(value.corpus)) await cursor.delete();
     cursor = await cursor.continue();
   }
   await tx.objectStore('meta').put({ ...state, complete: true }, CORPUS_STATE_KEY);
+}
+
+async function finish(db: FolioDatabase, state: CorpusState): Promise<void> {
+  const tx = db.transaction(['articles', 'meta'], 'readwrite');
+  await sweepAndMark(tx, state);
   await tx.done;
 }
 
+function newState(manifestUrl: string, manifest: Manifest, done: string[]): CorpusState {
+  return { manifestUrl, hash: manifest.hash, manifest, complete: false, doneChunks: done, stamps: 'chunk' };
+}
+
+interface Run {
+  db: FolioDatabase;
+  manifestUrl: string;
+  manifest: Manifest;
+  fetchFn: typeof fetch;
+  options: LoadOptions;
+}
+
+/** First import, its resumption, or a repair: each chunk in its own transaction, resumable. */
+async function importChunks(run: Run, chunks: ChunkRef[], doneChunks: string[]): Promise<number> {
+  const { db, manifestUrl, manifest, fetchFn, options } = run;
+  const { signal, onProgress, onReadable, onFreed } = options;
+  const state = newState(manifestUrl, manifest, doneChunks);
+  const done = new Set(doneChunks);
+  const progress: LoadProgress = { done: 0, total: chunks.length, written: 0, articles: manifest.count };
+  for (const ref of chunks) {
+    if (!done.has(ref.hash)) continue;
+    progress.done += 1;
+    progress.written += ref.count;
+  }
+  onProgress?.({ ...progress });
+  await withRoom(db, () => db.put('meta', state, CORPUS_STATE_KEY), onFreed);
+  if (done.size > 0 || options.repair) onReadable?.(manifest);
+  let written = 0;
+  for (const ref of chunks) {
+    if (done.has(ref.hash)) continue;
+    throwIfAborted(signal);
+    const chunk = await fetchChunk(manifestUrl, ref, fetchFn, signal);
+    throwIfAborted(signal);
+    written += await withRoom(
+      db,
+      async () => {
+        const tx = db.transaction(['articles', 'meta'], 'readwrite');
+        const count = await putChunk(tx.objectStore('articles'), chunk, ref, options.force === true);
+        await tx.objectStore('meta').put({ ...state, doneChunks: [...state.doneChunks, ref.hash] }, CORPUS_STATE_KEY);
+        await tx.done;
+        return count;
+      },
+      onFreed,
+    );
+    state.doneChunks.push(ref.hash);
+    progress.done += 1;
+    progress.written += ref.count;
+    onProgress?.({ ...progress });
+    onReadable?.(manifest);
+  }
+  await withRoom(db, () => finish(db, state), onFreed);
+  return written;
+}
+
 /**
- * Brings IndexedDB to the corpus at `manifestUrl`: nothing to do when the stored corpus
- * has the same hash; otherwise each chunk is fetched, verified and written in its own
- * transaction, resuming after a closed tab, and the completion marker is written last.
+ * An update over a complete stored corpus: every changed chunk is fetched, verified and parsed
+ * before anything is written; then all of them, the sweep and the new completion marker go in one
+ * transaction, so the stored corpus is either wholly the old one or wholly the new one.
+ */
+async function updateChunks(run: Run, chunks: ChunkRef[]): Promise<number> {
+  const { db, manifestUrl, manifest, fetchFn, options } = run;
+  const { signal, onProgress, onFreed } = options;
+  const force = options.force === true;
+  const articles = chunks.reduce((sum, c) => sum + c.count, 0);
+  const progress: LoadProgress = { done: 0, total: chunks.length, written: 0, articles };
+  onProgress?.({ ...progress });
+  const staged: { ref: ChunkRef; chunk: Chunk }[] = [];
+  let bytes = 0;
+  for (const ref of chunks) {
+    throwIfAborted(signal);
+    const raw = await fetchVerified(manifestUrl, ref, fetchFn, signal);
+    const chunk = parseChunk(ref, raw);
+    bytes += raw.byteLength;
+    // Too big to hold at once (a forced rewrite of a huge corpus): verify everything, write later.
+    if (bytes <= STAGE_BUDGET_BYTES) staged.push({ ref, chunk });
+    progress.done += 1;
+    progress.written += ref.count;
+    onProgress?.({ ...progress });
+  }
+  throwIfAborted(signal);
+  const state = {
+    ...newState(
+      manifestUrl,
+      manifest,
+      chunks.map((c) => c.hash),
+    ),
+    complete: true,
+  };
+  if (bytes <= STAGE_BUDGET_BYTES) {
+    return withRoom(
+      db,
+      async () => {
+        const tx = db.transaction(['articles', 'meta'], 'readwrite');
+        let written = 0;
+        for (const { ref, chunk } of staged) written += await putChunk(tx.objectStore('articles'), chunk, ref, force);
+        await sweepAndMark(tx, state);
+        await tx.done;
+        return written;
+      },
+      onFreed,
+    );
+  }
+  // Every chunk passed its check: fetch each again (from the HTTP cache or the precache) and write
+  // it. The stored state keeps naming the old, complete corpus until the end: a closed tab redoes
+  // the update on its next start (unchanged records are skipped) rather than trusting a mix.
+  let written = 0;
+  for (const ref of chunks) {
+    throwIfAborted(signal);
+    const chunk = await fetchChunk(manifestUrl, ref, fetchFn, signal);
+    written += await withRoom(
+      db,
+      async () => {
+        const tx = db.transaction('articles', 'readwrite');
+        const count = await putChunk(tx.objectStore('articles'), chunk, ref, force);
+        await tx.done;
+        return count;
+      },
+      onFreed,
+    );
+  }
+  await withRoom(db, () => finish(db, state), onFreed);
+  return written;
+}
+
+/**
+ * Brings IndexedDB to the corpus at `manifestUrl` (see ImportPlan): nothing to do when the stored
+ * corpus has the same hash; an update is verified whole before it is written; a first import is
+ * written chunk by chunk, newest first, resuming after a closed tab; the completion marker is last.
  */
 export async function loadCorpus(
   db: FolioDatabase,
   manifestUrl: string,
   options: LoadOptions = {},
 ): Promise<LoadResult> {
-  const { signal, onProgress } = options;
+  const { signal } = options;
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
   let stored: CorpusState | undefined;
   try {
@@ -151,7 +407,6 @@ export async function loadCorpus(
   } catch (err) {
     throw storageError(err);
   }
-  const force = options.force === true;
   const usable = stored?.complete && stored.manifestUrl === manifestUrl ? stored : undefined;
 
   let manifest: Manifest;
@@ -164,65 +419,14 @@ export async function loadCorpus(
     }
     throw err;
   }
-  if (!force && usable && usable.hash === manifest.hash) return { manifest: usable.manifest, source: 'stored' };
-
-  const resumable =
-    !force && stored && !stored.complete && stored.hash === manifest.hash && stored.manifestUrl === manifestUrl
-      ? stored.doneChunks
-      : [];
-  const state: CorpusState = {
-    manifestUrl,
-    hash: manifest.hash,
-    manifest,
-    complete: false,
-    doneChunks: [...resumable],
-  };
-  const done = new Set(state.doneChunks);
-  const progress: LoadProgress = { done: 0, total: manifest.chunks.length, written: 0, articles: manifest.count };
-  for (const ref of manifest.chunks) {
-    if (done.has(ref.hash)) {
-      progress.done += 1;
-      progress.written += ref.count;
-    }
+  const plan = planImport(stored, manifest, manifestUrl, options);
+  const run: Run = { db, manifestUrl, manifest, fetchFn, options };
+  switch (plan.mode) {
+    case 'current':
+      return { manifest, source: 'stored' };
+    case 'update':
+      return { manifest, source: 'imported', written: await updateChunks(run, plan.chunks) };
+    case 'import':
+      return { manifest, source: 'imported', written: await importChunks(run, plan.chunks, plan.done) };
   }
-  onProgress?.({ ...progress });
-  let written = 0;
-
-  try {
-    await db.put('meta', state, CORPUS_STATE_KEY);
-  } catch (err) {
-    throw storageError(err);
-  }
-
-  for (const ref of manifest.chunks) {
-    if (done.has(ref.hash)) continue;
-    throwIfAborted(signal);
-    const chunk = await fetchChunk(manifestUrl, ref, fetchFn, signal);
-    throwIfAborted(signal);
-    try {
-      const tx = db.transaction(['articles', 'meta'], 'readwrite');
-      const store = tx.objectStore('articles');
-      // A record stamped with this chunk's hash came from these very bytes: rewriting it is waste.
-      // Corpora grow at the end, so an update usually rewrites only the last chunk.
-      const existing = force ? [] : await Promise.all(chunk.articles.map((a) => store.get(a.id)));
-      const changed = chunk.articles.filter((a, i) => existing[i]?.corpus !== ref.hash);
-      const writes: Promise<unknown>[] = changed.map((a) => store.put(toStored(a, ref.hash)));
-      written += changed.length;
-      state.doneChunks.push(ref.hash);
-      writes.push(tx.objectStore('meta').put(state, CORPUS_STATE_KEY), tx.done);
-      await Promise.all(writes);
-    } catch (err) {
-      throw storageError(err);
-    }
-    progress.done += 1;
-    progress.written += ref.count;
-    onProgress?.({ ...progress });
-  }
-
-  try {
-    await finish(db, state);
-  } catch (err) {
-    throw storageError(err);
-  }
-  return { manifest, source: 'imported', written };
 }

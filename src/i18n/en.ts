@@ -48,8 +48,20 @@ export const en = {
   errorUnknown: 'Something went wrong: {detail}',
   errorDetail: 'Technical detail: {detail}',
   retry: 'Try again',
-  versionChange: 'Folio was updated in another tab. Reload this tab to continue.',
+  versionChange:
+    'Another Folio tab needs a newer version of the library on this device, so this tab let go of it. Reload this tab to continue.',
   reload: 'Reload',
+  errorQuota:
+    'Storage is full: this device has no room left for Folio’s articles. Free some space (or remove the data of sites you no longer use), then try again.',
+  errorNewerSchema: 'A newer version of Folio has upgraded the library on this device. Reload to use it.',
+  libraryKept:
+    'The latest articles could not be brought in. {message} You can keep reading the articles already on this device.',
+  spaceFreed: 'To make room, Folio removed its cached search index; search builds it again when needed.',
+  dbBlocked: 'Folio is waiting for another open Folio tab to close or reload.',
+  importingArticle: 'This article is still being saved to this device. It opens as soon as it arrives.',
+  repairingArticle: 'The copy of this article on this device was damaged. Folio is restoring it…',
+  repairingLibrary: 'Folio is repairing damaged articles on this device…',
+  offlineOff: 'Offline reading is off in this browser: Folio works while you are online.',
   language: 'Language',
   languageName_en: 'English',
   languageName_zh: 'Chinese',

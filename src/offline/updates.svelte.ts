@@ -42,6 +42,11 @@ export class AppUpdates {
   applying = $state(false);
   /** The registration failed (e.g. storage blocked); the app still works online. */
   failed = $state(false);
+  /**
+   * Offline reading is off: a production build in a browser without service workers (some private
+   * windows, an insecure origin) or whose registration failed. The app says so quietly.
+   */
+  offlineOff = $state(false);
 
   #wb: Workbox | null = null;
   #registration: ServiceWorkerRegistration | null = null;
@@ -53,7 +58,10 @@ export class AppUpdates {
 
   /** Registers and starts looking for updates; returns the function that stops. */
   start(): () => void {
-    if (!canUseServiceWorker()) return () => {};
+    if (!canUseServiceWorker()) {
+      this.offlineOff = import.meta.env.PROD;
+      return () => {};
+    }
     this.#hadController = Boolean(navigator.serviceWorker.controller);
     const wb = new Workbox(SW_URL, { scope: SW_SCOPE });
     this.#wb = wb;
@@ -73,13 +81,17 @@ export class AppUpdates {
   async #register(wb: Workbox): Promise<void> {
     try {
       const registration = await wb.register();
-      if (!registration) return;
+      if (!registration) {
+        this.offlineOff = true;
+        return;
+      }
       this.#registration = registration;
       // workbox-window stops reporting after the first update found by another tab: watch too.
       this.#listen(registration, 'updatefound', () => this.#watch(registration.installing));
       if (registration.waiting) this.#onWaiting();
     } catch (err) {
       this.failed = true;
+      this.offlineOff = true;
       console.warn('Folio: the service worker could not be registered; offline reading is unavailable', err);
     }
   }

@@ -36,9 +36,24 @@ export function isStoredArticle(value: unknown): value is StoredArticle {
     typeof v.html === 'string' &&
     typeof v.lang === 'string' &&
     typeof v.ord === 'number' &&
+    typeof v.corpus === 'string' &&
     (v.date === null || typeof v.date === 'string') &&
-    (v.category === null || typeof v.category === 'string')
+    (v.category === null || typeof v.category === 'string') &&
+    // What the reader page iterates or follows: a wrong type here would break the page.
+    Array.isArray(v.tags) &&
+    Array.isArray(v.images) &&
+    typeof v.translations === 'object' &&
+    v.translations !== null &&
+    isNeighbour(v.prev) &&
+    isNeighbour(v.next)
   );
+}
+
+function isNeighbour(value: unknown): boolean {
+  if (value === null) return true;
+  if (typeof value !== 'object' || value === undefined) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === 'string' && typeof v.title === 'string';
 }
 
 export function isCorpusState(value: unknown): value is CorpusState {
@@ -50,6 +65,7 @@ export function isCorpusState(value: unknown): value is CorpusState {
     typeof v.complete === 'boolean' &&
     Array.isArray(v.doneChunks) &&
     v.doneChunks.every((c) => typeof c === 'string') &&
+    (v.stamps === undefined || v.stamps === 'chunk') &&
     isManifest(v.manifest)
   );
 }
@@ -62,6 +78,15 @@ export async function readCorpusState(db: FolioDatabase): Promise<CorpusState | 
 export async function getArticle(db: FolioDatabase, id: string): Promise<Article | undefined> {
   const value: unknown = await db.get('articles', id);
   return isStoredArticle(value) ? value : undefined;
+}
+
+/** Whether an article's record is there, and sound: a corrupt one calls for a repair, not a crash. */
+export type RecordHealth = 'ok' | 'missing' | 'corrupt';
+
+export async function articleHealth(db: FolioDatabase, id: string): Promise<RecordHealth> {
+  const value: unknown = await db.get('articles', id);
+  if (value === undefined) return 'missing';
+  return isStoredArticle(value) ? 'ok' : 'corrupt';
 }
 
 function rangeFor(query: ListQuery): { index: 'by-cat' | 'by-ym'; range: IDBKeyRange } | undefined {

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Article, Manifest } from '../corpus/types.ts';
 
 /** Bump with a new cumulative step in `upgrade` below; never edit an old step. */
@@ -26,6 +26,11 @@ export interface CorpusState {
   complete: boolean;
   /** Hashes of chunks already written for `hash`: a closed tab resumes here. */
   doneChunks: string[];
+  /**
+   * 'chunk': every record is stamped with its chunk's hash, so an update may skip chunks both
+   * manifests list. Absent in states written by older builds (which stamped the corpus hash).
+   */
+  stamps?: 'chunk';
 }
 
 export interface FolioDB extends DBSchema {
@@ -106,9 +111,68 @@ export function dbNameFor(manifestUrl: string): string {
   return `folio:${manifestUrl}`;
 }
 
+/** Stores and indexes the app reads; an upgrade ends by making sure every one is there. */
+const ARTICLE_INDEXES: Record<'by-ord' | 'by-cat' | 'by-ym' | 'by-lang', string | string[]> = {
+  'by-ord': 'ord',
+  'by-cat': ['cat', 'ord'],
+  'by-ym': ['ym', 'ord'],
+  'by-lang': ['lang', 'ord'],
+};
+
+/**
+ * Repairs a schema an older or broken build left incomplete (a store or index missing): the corpus
+ * stores are rebuilt empty when they are not usable (the loader imports them again); the reader's
+ * own stores are only ever added to, never cleared.
+ */
+function ensureSchema(
+  database: IDBPDatabase<FolioDB>,
+  tx: IDBPTransaction<FolioDB, StoreName[], 'versionchange'>,
+): void {
+  // objectStoreNames is a snapshot in Chromium: read it again after each change.
+  const names = { contains: (name: StoreName): boolean => database.objectStoreNames.contains(name) };
+  if (names.contains('articles')) {
+    const articles = tx.objectStore('articles');
+    if (articles.keyPath !== 'id') {
+      database.deleteObjectStore('articles');
+    } else {
+      for (const [index, keyPath] of Object.entries(ARTICLE_INDEXES)) {
+        if (!articles.indexNames.contains(index as keyof typeof ARTICLE_INDEXES)) {
+          articles.createIndex(index as keyof typeof ARTICLE_INDEXES, keyPath);
+        }
+      }
+    }
+  }
+  if (!names.contains('articles')) {
+    const articles = database.createObjectStore('articles', { keyPath: 'id' });
+    for (const [index, keyPath] of Object.entries(ARTICLE_INDEXES)) {
+      articles.createIndex(index as keyof typeof ARTICLE_INDEXES, keyPath);
+    }
+    // The articles are gone: the corpus state must not claim they are there.
+    if (names.contains('meta')) void tx.objectStore('meta').delete(CORPUS_STATE_KEY);
+  }
+  if (!names.contains('meta')) database.createObjectStore('meta');
+  for (const store of ['saved', 'history'] as const) {
+    if (!names.contains(store)) {
+      database
+        .createObjectStore(store, { keyPath: 'id' })
+        .createIndex('by-time', store === 'saved' ? 'savedAt' : 'readAt');
+    } else if (!tx.objectStore(store).indexNames.contains('by-time')) {
+      tx.objectStore(store).createIndex('by-time', store === 'saved' ? 'savedAt' : 'readAt');
+    }
+  }
+  if (!names.contains('searchIndex')) database.createObjectStore('searchIndex', { keyPath: 'key' });
+}
+
+type StoreName = 'articles' | 'meta' | 'saved' | 'history' | 'searchIndex';
+
+/** A database a newer Folio upgraded (`VersionError`): this tab runs older code and must reload. */
+export function isNewerSchemaError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'name' in err && err.name === 'VersionError';
+}
+
 export async function openFolioDB(name: string, events: ConnectionEvents = {}): Promise<FolioDatabase> {
   const db = await openDB<FolioDB>(name, DB_VERSION, {
-    upgrade(database, oldVersion) {
+    upgrade(database, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) {
         const articles = database.createObjectStore('articles', { keyPath: 'id' });
         articles.createIndex('by-ord', 'ord');
@@ -117,13 +181,17 @@ export async function openFolioDB(name: string, events: ConnectionEvents = {}): 
         articles.createIndex('by-lang', ['lang', 'ord']);
         database.createObjectStore('meta');
       }
-      if (oldVersion < 2) {
+      // A hand-made or half-upgraded database may hold some of these already: ensureSchema adds the rest.
+      if (oldVersion < 2 && !database.objectStoreNames.contains('saved')) {
         database.createObjectStore('saved', { keyPath: 'id' }).createIndex('by-time', 'savedAt');
+      }
+      if (oldVersion < 2 && !database.objectStoreNames.contains('history')) {
         database.createObjectStore('history', { keyPath: 'id' }).createIndex('by-time', 'readAt');
       }
-      if (oldVersion < 3) {
+      if (oldVersion < 3 && !database.objectStoreNames.contains('searchIndex')) {
         database.createObjectStore('searchIndex', { keyPath: 'key' });
       }
+      ensureSchema(database, tx);
     },
     blocked() {
       events.onBlocked?.();

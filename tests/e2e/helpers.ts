@@ -22,6 +22,10 @@ export async function openHome(page: Page, url = './'): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: /Latest articles|最新文章/ })).toBeVisible({
     timeout: 30_000,
   });
+  // Home shows while a first import goes on in the background: wait for its end too.
+  await expect(page.getByRole('progressbar', { name: /Import progress|导入进度/ })).toHaveCount(0, {
+    timeout: 60_000,
+  });
 }
 
 /** Counts the articles stored in the app's IndexedDB. */
