@@ -73,6 +73,8 @@ export class VirtualArticleList {
 
   /** True while a row on screen is still being read. */
   get loading(): boolean {
+    // #version: the page cache changed (it is not state itself).
+    void this.#version;
     return !this.counted || this.#missing().length > 0;
   }
 
@@ -157,7 +159,7 @@ export class VirtualArticleList {
 
   /** Pages of the rows on screen that are not read yet. */
   #missing(): number[] {
-    return pagesOf(this.range, PAGE_SIZE).filter((p) => this.#needsRead(p) && !this.#failed.has(p));
+    return pagesOf(this.range, PAGE_SIZE).filter((p) => this.#needsRead(p));
   }
 
   #pump(): void {
