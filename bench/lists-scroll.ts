@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
 
 const CPU_THROTTLING = 4;
@@ -30,6 +30,8 @@ function arg(name: string, fallback: string): string {
 }
 
 const corpus = arg('corpus', '/tmp/folio-100k/corpus');
+/** A kept browser profile: the import (minutes for 100,000 articles) happens once. */
+const profile = arg('profile', `${corpus}-profile`);
 const dist = arg('dist', '.tmp/e2e-dist');
 const port = Number(arg('port', '4185'));
 const base = `http://localhost:${port}/`;
@@ -82,6 +84,22 @@ interface TraceEvent {
   args?: { name?: string; data?: { message?: string } };
 }
 
+async function stopTracing(cdp: CDPSession): Promise<string> {
+  const done = new Promise<string>((resolve) =>
+    cdp.once('Tracing.tracingComplete', (event) => resolve(event.stream ?? '')),
+  );
+  await cdp.send('Tracing.end');
+  const stream = await done;
+  let text = '';
+  for (;;) {
+    const chunk = await cdp.send('IO.read', { handle: stream });
+    text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
+    if (chunk.eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  return text;
+}
+
 const executablePath = findChromium();
 if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
 const server = spawn('npx', ['vite', 'preview', '--outDir', dist, '--port', String(port), '--strictPort'], {
@@ -89,9 +107,15 @@ const server = spawn('npx', ['vite', 'preview', '--outDir', dist, '--port', Stri
 });
 try {
   await waitForServer();
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
-  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block', locale: 'en-US' });
-  const page = await context.newPage();
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: VIEWPORT,
+    serviceWorkers: 'block',
+    locale: 'en-US',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
   await serveCorpus(page);
   const importStart = Date.now();
   await page.goto(base);
@@ -104,10 +128,13 @@ try {
   await page.addInitScript(FIRST_ROW_PROBE);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING });
-  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'blink.user_timing'] });
+  await cdp.send('Tracing.start', {
+    categories: 'toplevel,devtools.timeline,blink.user_timing',
+    transferMode: 'ReturnAsStream',
+  });
   await page.reload();
   await page.locator('ol.articles > li a.title').first().waitFor({ timeout: 120_000 });
-  await page.waitForFunction(() => 'folioFirstRow' in window, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => '__folioFirstRow' in window, undefined, { timeout: 60_000 });
   const firstRowMs = await page.evaluate(
     () => (window as unknown as { __folioFirstRow: number }).__folioFirstRow ?? Number.NaN,
   );
@@ -135,7 +162,7 @@ try {
     await page.waitForTimeout(250);
   }
   const domRows = await page.locator('ol.articles > li').count();
-  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
+  const trace = JSON.parse(await stopTracing(cdp)) as { traceEvents: TraceEvent[] };
 
   const events = trace.traceEvents;
   const mark = events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === FIRST_ROW_MARK);
@@ -175,7 +202,7 @@ try {
       2,
     ),
   );
-  await browser.close();
+  await context.close();
 } finally {
   server.kill();
 }
