@@ -24,6 +24,13 @@ export function importRevision(library: object): number {
   return typeof value === 'number' ? value : 0;
 }
 
+/** Where a list's rows come from: ListSource over IndexedDB (a stand-in in unit tests). */
+export interface RowSource {
+  /** Counts the rows again; the count. */
+  refresh(): Promise<number>;
+  read(offset: number, limit: number, signal?: AbortSignal): Promise<(ArticleSummary | null)[]>;
+}
+
 /** A row of the window: `item` is undefined while its page is being read, null when unreadable. */
 export interface ListRow {
   index: number;
@@ -45,7 +52,7 @@ export class VirtualArticleList {
   error = $state.raw<unknown>(null);
   readonly rows: ListRow[] = $derived.by(() => this.#rowsOf(this.range, this.#pinned, this.#version));
 
-  readonly #source: ListSource;
+  readonly #source: RowSource;
   // Plain caches: `#version` tells the view when they changed.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #pages = new Map<number, (ArticleSummary | null)[]>();
@@ -67,8 +74,12 @@ export class VirtualArticleList {
   #refreshAgain = false;
   #waiters: (() => void)[] = [];
 
-  constructor(db: FolioDatabase, manifest: Manifest, query: ListQuery) {
-    this.#source = new ListSource(db, manifest, query);
+  constructor(source: RowSource) {
+    this.#source = source;
+  }
+
+  static of(db: FolioDatabase, manifest: Manifest, query: ListQuery): VirtualArticleList {
+    return new VirtualArticleList(new ListSource(db, manifest, query));
   }
 
   /** True while a row on screen is still being read. */
