@@ -123,7 +123,10 @@ try {
     .getByRole('heading', { level: 1, name: 'Latest articles' })
     .waitFor({ state: 'visible', timeout: IMPORT_TIMEOUT_MS });
   console.log(`import (unthrottled): ${Math.round((Date.now() - importStart) / 1000)} s`);
-  const total = await page.locator('p.count').textContent();
+  const total = await page
+    .locator('p.count')
+    .textContent({ timeout: 120_000 })
+    .catch(() => null);
 
   await page.addInitScript(FIRST_ROW_PROBE);
   const cdp = await context.newCDPSession(page);
