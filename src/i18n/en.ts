@@ -20,6 +20,8 @@ export const en = {
   showMore: 'Show more',
   showingOf: 'Showing {shown} of {total}',
   emptyList: 'No articles here yet.',
+  listImporting: '{written} of {total} imported',
+  listRowUnreadable: 'This article could not be read.',
   undated: 'Undated',
   uncategorized: 'Uncategorized',
   previousArticle: 'Previous',

@@ -21,6 +21,8 @@ export const zhCN: Messages = {
   showMore: '显示更多',
   showingOf: '已显示 {shown} / {total}',
   emptyList: '这里还没有文章。',
+  listImporting: '已导入 {written} / {total}',
+  listRowUnreadable: '这篇文章无法读取。',
   undated: '无日期',
   uncategorized: '未分类',
   previousArticle: '上一篇',

@@ -1,6 +1,7 @@
 import type { Article, Manifest } from '../corpus/types.ts';
 import { isManifest } from '../corpus/validate.ts';
-import { CORPUS_STATE_KEY, type CorpusState, type FolioDatabase, type StoredArticle } from './db.ts';
+import type { IDBPIndex } from 'idb';
+import { CORPUS_STATE_KEY, type CorpusState, type FolioDatabase, type FolioDB, type StoredArticle } from './db.ts';
 
 /** What a list shows of an article: no body, so lists stay light. */
 export interface ArticleSummary {
@@ -109,25 +110,230 @@ function rangeFor(query: ListQuery): { index: 'by-cat' | 'by-ym'; range: IDBKeyR
   }
 }
 
-/** Walks an index newest first, skipping `offset` records, collecting up to `limit`. */
-async function collect(
-  db: FolioDatabase,
-  index: 'by-ord' | 'by-cat' | 'by-ym',
-  range: IDBKeyRange | null,
-  direction: IDBCursorDirection,
+type ListIndex = 'by-ord' | 'by-cat' | 'by-ym';
+type IndexKey = number | [string, number];
+type ListIndexHandle = IDBPIndex<FolioDB, ['articles'], 'articles', ListIndex>;
+
+/**
+ * One run of a list over one index. A list is newest first: one 'prev' segment, or for "latest"
+ * the dated ords newest first ('prev') then the undated ones in corpus order ('next').
+ */
+export interface ListSegment {
+  index: ListIndex;
+  range: IDBKeyRange;
+  direction: 'prev' | 'next';
+  /** by-ord segments: the ords the segment may hold, for the dense shortcut. */
+  ords?: { lo: number; hi: number };
+}
+
+export function segmentsFor(manifest: Manifest, query: ListQuery): ListSegment[] {
+  const target = rangeFor(query);
+  if (target) return [{ ...target, direction: 'prev' }];
+  const { dated, count } = manifest;
+  const segments: ListSegment[] = [];
+  // Bounded by the manifest, so records a previous corpus left (swept at the end of an update) stay out.
+  if (dated > 0) {
+    segments.push({
+      index: 'by-ord',
+      range: IDBKeyRange.bound(0, dated - 1),
+      direction: 'prev',
+      ords: { lo: 0, hi: dated - 1 },
+    });
+  }
+  if (count > dated) {
+    segments.push({
+      index: 'by-ord',
+      range: IDBKeyRange.bound(dated, count - 1),
+      direction: 'next',
+      ords: { lo: dated, hi: count - 1 },
+    });
+  }
+  return segments;
+}
+
+/** Where a run of list positions falls: per segment, the offset inside it and how many. */
+export function splitAcross(
+  counts: readonly number[],
   offset: number,
   limit: number,
-): Promise<ArticleSummary[]> {
-  const items: ArticleSummary[] = [];
-  if (limit <= 0) return items;
-  let cursor = await db.transaction('articles').store.index(index).openCursor(range, direction);
-  if (cursor && offset > 0) cursor = await cursor.advance(offset);
-  while (cursor && items.length < limit) {
-    const value: unknown = cursor.value;
-    if (isStoredArticle(value)) items.push(summarize(value));
-    cursor = await cursor.continue();
+): { segment: number; offset: number; count: number }[] {
+  const parts: { segment: number; offset: number; count: number }[] = [];
+  let start = 0;
+  let from = Math.max(0, offset);
+  const to = offset + limit;
+  for (let s = 0; s < counts.length && from < to; s += 1) {
+    const count = counts[s] ?? 0;
+    const end = start + count;
+    if (from < end) {
+      const take = Math.min(to, end) - from;
+      parts.push({ segment: s, offset: from - start, count: take });
+      from += take;
+    }
+    start = end;
   }
-  return items;
+  return parts;
+}
+
+/**
+ * The cheapest walk to ascending position `target` of a segment holding `count` records: from one
+ * of its ends, or from a cached anchor (a position whose key is known) forwards or backwards.
+ * `from` is the anchor position, or -1 / `count` for the low / high end.
+ */
+export function planWalk(
+  anchors: Iterable<number>,
+  target: number,
+  count: number,
+): { from: number; direction: 'next' | 'prev'; steps: number } {
+  let best: { from: number; direction: 'next' | 'prev'; steps: number } = {
+    from: -1,
+    direction: 'next',
+    steps: target,
+  };
+  if (count - 1 - target < best.steps) best = { from: count, direction: 'prev', steps: count - 1 - target };
+  for (const a of anchors) {
+    const steps = Math.abs(a - target);
+    if (steps < best.steps) {
+      best = { from: a, direction: a <= target ? 'next' : 'prev', steps };
+    }
+  }
+  return best;
+}
+
+/** Beyond this many cached anchors a segment forgets them all: a cheap bound on memory. */
+const MAX_ANCHORS = 4096;
+
+/** One segment's count, dense ord base (when its ords have no gap) and key anchors. */
+class SegmentReader {
+  count = 0;
+  /** When the segment's records hold ords base..base+count-1, position p has ord base + p. */
+  #denseBase: number | null = null;
+  #epoch = 0;
+  /** Ascending position -> index key, valid for one `#epoch` (one count). */
+  #anchors = new Map<number, IndexKey>();
+  readonly #db: FolioDatabase;
+  readonly segment: ListSegment;
+
+  constructor(db: FolioDatabase, segment: ListSegment) {
+    this.#db = db;
+    this.segment = segment;
+  }
+
+  /** Counts again (the corpus may have grown) and forgets positions, which may have moved. */
+  async refresh(): Promise<void> {
+    const { index, range, ords } = this.segment;
+    const store = this.#db.transaction('articles').store.index(index);
+    const count = await store.count(range);
+    let base: number | null = null;
+    if (ords && count > 0) {
+      if (count === ords.hi - ords.lo + 1) base = ords.lo;
+      // An import writes the newest chunk first: the ords there are the top of the range, without gaps.
+      else if ((await store.count(IDBKeyRange.bound(ords.hi - count + 1, ords.hi))) === count)
+        base = ords.hi - count + 1;
+      else if ((await store.count(IDBKeyRange.bound(ords.lo, ords.lo + count - 1))) === count) base = ords.lo;
+    }
+    this.count = count;
+    this.#denseBase = base;
+    this.#anchors.clear();
+    this.#epoch += 1;
+  }
+
+  /** `limit` records from list offset `offset` (list order), null where a record is corrupt. */
+  async read(offset: number, limit: number, signal?: AbortSignal): Promise<(ArticleSummary | null)[]> {
+    const n = Math.min(limit, this.count - offset);
+    if (n <= 0) return [];
+    const { index, range, direction } = this.segment;
+    // In ascending positions, the page is lo..lo+n-1 whichever way the list runs.
+    const lo = direction === 'prev' ? this.count - offset - n : offset;
+    const epoch = this.#epoch;
+    const tx = this.#db.transaction('articles');
+    const store = tx.store.index(index);
+    let values: unknown[];
+    if (this.#denseBase !== null) {
+      values = await store.getAll(IDBKeyRange.bound(this.#denseBase + lo, this.#denseBase + lo + n - 1));
+    } else {
+      const key = await this.#keyAt(store, lo, signal);
+      if (key === undefined || signal?.aborted) return [];
+      values = await store.getAll(boundFrom(key, range), n);
+      // A refresh while this read ran may have moved every position: then its keys are not kept.
+      if (epoch === this.#epoch) {
+        this.#remember(lo, values[0], index);
+        this.#remember(lo + values.length - 1, values.at(-1), index);
+      }
+    }
+    const items = values.map((v) => (isStoredArticle(v) ? summarize(v) : null));
+    return direction === 'prev' ? items.reverse() : items;
+  }
+
+  async #keyAt(store: ListIndexHandle, target: number, signal?: AbortSignal): Promise<IndexKey | undefined> {
+    const known = this.#anchors.get(target);
+    if (known !== undefined) return known;
+    const walk = planWalk(this.#anchors.keys(), target, this.count);
+    const { range } = this.segment;
+    let start: IDBKeyRange = range;
+    if (walk.from >= 0 && walk.from < this.count) {
+      const anchor = this.#anchors.get(walk.from)!;
+      start = walk.direction === 'next' ? boundFrom(anchor, range) : boundTo(anchor, range);
+    }
+    let cursor = await store.openKeyCursor(start, walk.direction);
+    if (cursor && walk.steps > 0 && !signal?.aborted) cursor = await cursor.advance(walk.steps);
+    if (!cursor) return undefined;
+    return cursor.key as IndexKey;
+  }
+
+  #remember(position: number, value: unknown, index: ListIndex): void {
+    if (!isStoredArticle(value)) return;
+    if (this.#anchors.size >= MAX_ANCHORS) this.#anchors.clear();
+    this.#anchors.set(position, keyOf(value, index));
+  }
+}
+
+function keyOf(a: StoredArticle, index: ListIndex): IndexKey {
+  if (index === 'by-cat') return [a.cat, a.ord];
+  if (index === 'by-ym') return [a.ym, a.ord];
+  return a.ord;
+}
+
+/** From `key` (included) to the top of `range`. */
+function boundFrom(key: IndexKey, range: IDBKeyRange): IDBKeyRange {
+  return IDBKeyRange.bound(key, range.upper as IndexKey, false, range.upperOpen);
+}
+
+/** From the bottom of `range` to `key` (included). */
+function boundTo(key: IndexKey, range: IDBKeyRange): IDBKeyRange {
+  return IDBKeyRange.bound(range.lower as IndexKey, key, range.lowerOpen, false);
+}
+
+/**
+ * Reads one list (latest, a category, an archive period) at any position without walking from
+ * its top: dense ord ranges are read by key range, other indexes from the nearest known key.
+ * Call `refresh()` first, and again whenever the corpus may have changed.
+ */
+export class ListSource {
+  readonly #segments: SegmentReader[];
+
+  constructor(db: FolioDatabase, manifest: Manifest, query: ListQuery) {
+    this.#segments = segmentsFor(manifest, query).map((s) => new SegmentReader(db, s));
+  }
+
+  get total(): number {
+    return this.#segments.reduce((sum, s) => sum + s.count, 0);
+  }
+
+  async refresh(): Promise<number> {
+    await Promise.all(this.#segments.map((s) => s.refresh()));
+    return this.total;
+  }
+
+  /** Up to `limit` summaries from list position `offset`; null stands for a corrupt record. */
+  async read(offset: number, limit: number, signal?: AbortSignal): Promise<(ArticleSummary | null)[]> {
+    const parts = splitAcross(
+      this.#segments.map((s) => s.count),
+      offset,
+      limit,
+    );
+    const pages = await Promise.all(parts.map((p) => this.#segments[p.segment]!.read(p.offset, p.count, signal)));
+    return pages.flat();
+  }
 }
 
 /**
@@ -141,24 +347,9 @@ export async function listArticles(
   offset: number,
   limit: number,
 ): Promise<Page<ArticleSummary>> {
-  const target = rangeFor(query);
-  if (target) {
-    const total = await db.countFromIndex('articles', target.index, target.range);
-    const items = await collect(db, target.index, target.range, 'prev', offset, limit);
-    return { items, total };
-  }
-  const dated = manifest.dated;
-  const total = await db.count('articles');
-  const items: ArticleSummary[] = [];
-  if (offset < dated) {
-    const datedRange = dated > 0 ? IDBKeyRange.upperBound(dated - 1) : null;
-    if (datedRange) items.push(...(await collect(db, 'by-ord', datedRange, 'prev', offset, limit)));
-  }
-  const remaining = limit - items.length;
-  if (remaining > 0) {
-    const undatedOffset = Math.max(0, offset - dated);
-    items.push(...(await collect(db, 'by-ord', IDBKeyRange.lowerBound(dated), 'next', undatedOffset, remaining)));
-  }
+  const source = new ListSource(db, manifest, query);
+  const total = await source.refresh();
+  const items = (await source.read(offset, limit)).filter((a) => a !== null);
   return { items, total };
 }
 
