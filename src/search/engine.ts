@@ -8,9 +8,12 @@
  *   Uint32Array. It answers what an inverted index cannot: whether query terms are adjacent (a
  *   phrase, or a Chinese substring), how often they occur, and how long each field is.
  * - Ranking is query likelihood: a title/body mixture of Dirichlet-smoothed term probabilities,
- *   plus the probability of the query as a phrase. Only articles matching every part of the query
- *   are returned; when there are none, the best partial matches are returned instead.
- * - English words match exactly, as a prefix (the last word, while it is typed) and with one typo.
+ *   plus the probability of the query as a phrase of the title or body (occurrences over windows
+ *   of its length: a short title holding it beats a long one), plus the probability of its words in
+ *   order, gaps allowed, in the title (a title remembered loosely). Only articles matching every
+ *   part of the query are returned; when there are none, the best partial matches are returned instead.
+ * - English words match exactly, as a prefix (the last word, while it is typed) and with one typo;
+ *   a typo neighbour weighs little when the word typed is itself in the index.
  */
 import { Document } from 'flexsearch';
 import type { Article } from '../corpus/types.ts';
@@ -93,9 +96,16 @@ export interface RankingParams {
   bodySmoothing: number;
   /** Weight of the whole query found as a phrase, against its words found anywhere. */
   phraseBoost: number;
+  /**
+   * Weight of the query's words found in the title in order, not necessarily adjacent (a title
+   * remembered loosely), normalised by the number of ways to pick that many of the title's terms.
+   */
+  orderedBoost: number;
   /** Weight of a completion of the last word, and of a word one typo away, against an exact word. */
   prefixWeight: number;
   typoWeight: number;
+  /** Weight of a word one typo away when the word typed is itself in the index: likely meant as typed. */
+  knownTypoWeight: number;
 }
 
 export const DEFAULT_RANKING: RankingParams = {
@@ -103,8 +113,10 @@ export const DEFAULT_RANKING: RankingParams = {
   titleSmoothing: 2,
   bodySmoothing: 50,
   phraseBoost: 10,
+  orderedBoost: 100,
   prefixWeight: 0.5,
   typoWeight: 0.2,
+  knownTypoWeight: 0.02,
 };
 
 export const DEFAULT_LIMIT = 20;
@@ -613,8 +625,9 @@ function typoCompletions(engine: Engine, prefix: string): number[] {
 }
 
 function expandWord(engine: Engine, group: { term: string; prefix: boolean }): Expansion[] {
-  const { prefixWeight, typoWeight } = engine.ranking;
+  const { prefixWeight, knownTypoWeight } = engine.ranking;
   const exact = engine.termIds.get(group.term);
+  const typoWeight = exact === undefined ? engine.ranking.typoWeight : knownTypoWeight;
   const expansions: Expansion[] = exact === undefined ? [] : [{ id: exact, weight: 1 }];
   if (group.prefix) {
     for (const id of completions(engine, group.term)) expansions.push({ id, weight: prefixWeight });
@@ -727,6 +740,8 @@ interface Plan {
   run: Uint32Array | null;
   /** Term ids given slot bits, to clear afterwards. */
   slotted: number[];
+  /** Scratch for countOrdered: one entry per group, plus one. */
+  ways: Float64Array;
   /** Every ord matching some group, and its group bits in engine.masks. */
   touched: number[];
 }
@@ -745,6 +760,7 @@ function plan(engine: Engine, parsed: QueryGroup[]): Plan {
     slots: 0,
     run: null,
     slotted: [],
+    ways: new Float64Array(groupCount + 1),
     touched: [],
   };
   const { slotted, touched } = planned;
@@ -869,6 +885,42 @@ function countField(
   return phrase;
 }
 
+/**
+ * Ways the query's groups occur in order, not necessarily adjacent, in one field (each way
+ * weighted by its words' weights): a subsequence count, one pass over the field.
+ */
+function countOrdered(engine: Engine, planned: Plan, start: number, length: number, ways: Float64Array): number {
+  const tokens = engine.tokens.data;
+  const bits = engine.slotBits;
+  const weights = engine.slotWeights;
+  const { groupCount, firstSlot, slotCount } = planned;
+  const end = start + length;
+  ways.fill(0);
+  ways[0] = 1;
+  for (let p = start; p < end; p += 1) {
+    const id = tokens[p] ?? 0;
+    const slotBits = bits[id] ?? 0;
+    if (slotBits === 0) continue;
+    // Last group first, so one term never counts for two neighbouring groups at once.
+    for (let g = groupCount - 1; g >= 0; g -= 1) {
+      const first = firstSlot[g] ?? 0;
+      if (((slotBits >>> first) & 1) === 0) continue;
+      const count = slotCount[g] ?? 1;
+      const weight = count === 1 ? (weights[id] ?? 0) : runWeight(tokens, bits, weights, p, end, first, count);
+      ways[g + 1] = (ways[g + 1] ?? 0) + (ways[g] ?? 0) * weight;
+    }
+  }
+  return ways[groupCount] ?? 0;
+}
+
+/** n choose k, as a float (title lengths are small). */
+function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let result = 1;
+  for (let i = 0; i < k; i += 1) result = (result * (n - i)) / (i + 1);
+  return result;
+}
+
 /** Occurrences of `run` in one field: jumps between occurrences of its first term (native indexOf). */
 function countRun(engine: Engine, run: Uint32Array, start: number, length: number): number {
   const field = engine.tokens.data.subarray(start, start + length);
@@ -884,8 +936,8 @@ function countRun(engine: Engine, run: Uint32Array, start: number, length: numbe
 
 /** Scores one article against the planned query by scanning its terms in order. */
 function scoreArticle(engine: Engine, ord: number, planned: Plan, counts: Float64Array): Scored {
-  const { titleShare, titleSmoothing, bodySmoothing, phraseBoost } = engine.ranking;
-  const { groupCount, collection, run } = planned;
+  const { titleShare, titleSmoothing, bodySmoothing, phraseBoost, orderedBoost } = engine.ranking;
+  const { groupCount, collection, run, slots } = planned;
   counts.fill(0);
   const titleStart = engine.titleStart.data[ord] ?? 0;
   const titleLength = engine.titleLength.data[ord] ?? 0;
@@ -900,6 +952,9 @@ function scoreArticle(engine: Engine, ord: number, planned: Plan, counts: Float6
     titlePhrase = countField(engine, planned, titleStart, titleLength, counts, 0);
     bodyPhrase = countField(engine, planned, bodyStart, bodyLength, counts, groupCount);
   }
+  // In order in the title, gaps allowed (adjacent matches included): a loosely remembered title.
+  const titleOrdered =
+    groupCount > 1 && orderedBoost > 0 ? countOrdered(engine, planned, titleStart, titleLength, planned.ways) : 0;
   const titleNorm = titleShare / (titleLength + titleSmoothing);
   const bodyNorm = (1 - titleShare) / (bodyLength + bodySmoothing);
   let logLikelihood = 0;
@@ -916,9 +971,14 @@ function scoreArticle(engine: Engine, ord: number, planned: Plan, counts: Float6
     if (inTitle > 0) fields |= IN_TITLE;
     if (inBody > 0) fields |= IN_BODY;
   }
-  const phraseProbability = titleNorm * titlePhrase + bodyNorm * bodyPhrase;
-  const score =
-    phraseProbability > 0 ? logAddExp(logLikelihood, Math.log(phraseBoost * phraseProbability)) : logLikelihood;
+  // The phrase and the ordered words as a query drawn from one field: occurrences over the ways
+  // to draw that many terms from it (windows, or ordered picks), so a short title's match counts more.
+  const phraseProbability =
+    titleShare * (titlePhrase / Math.max(1, titleLength - slots + 1)) +
+    (1 - titleShare) * (bodyPhrase / Math.max(1, bodyLength - slots + 1));
+  const orderedProbability = titleOrdered > 0 ? (titleShare * titleOrdered) / choose(titleLength, groupCount) : 0;
+  const extra = phraseBoost * phraseProbability + orderedBoost * orderedProbability;
+  const score = extra > 0 ? logAddExp(logLikelihood, Math.log(extra)) : logLikelihood;
   return { ord, score, complete, fields };
 }
 

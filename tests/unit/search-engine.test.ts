@@ -116,6 +116,11 @@ const DOCS: SearchDoc[] = [
   },
 ];
 
+/** English articles from [id, title, body] triples, ords in order. */
+function english(entries: ReadonlyArray<readonly [string, string, string]>): SearchDoc[] {
+  return entries.map(([id, title, text], ord) => ({ id, ord, title, text, date: null, category: null, lang: 'en' }));
+}
+
 function build(docs: readonly SearchDoc[] = DOCS, batchSize = docs.length): Engine {
   const engine = createEngine();
   for (let i = 0; i < docs.length; i += batchSize) addArticles(engine, docs.slice(i, i + batchSize));
@@ -202,6 +207,28 @@ describe('English matching', () => {
 
   it('ranks the words as a phrase above the same words apart', () => {
     expect(ids(engine, 'red apple')).toEqual(['en-apple-phrase', 'en-apple-apart']);
+  });
+
+  it('finds a title from some of its words in order, the shortest such title first', () => {
+    const titles = build(
+      english([
+        ['long', 'Ministers approve plan for new river bridge near old harbour', 'Text about the council.'],
+        ['short', 'Ministers back river bridge', 'Text about the council.'],
+        ['reversed', 'Bridge over river delights ministers', 'Text about the council.'],
+        ['body', 'Council notes', 'Ministers said the river bridge would open soon.'],
+      ]),
+    );
+    expect(ids(titles, 'ministers bridge ')).toEqual(['short', 'long', 'reversed', 'body']);
+  });
+
+  it('ranks a word as typed above a word one typo from it, when the typed word is in the index', () => {
+    const words = build(
+      english([
+        ['typo', 'Paloma petroleum net', 'Yearly figures.'],
+        ['exact', 'Poco petroleums limited second quarter net', 'Quarterly figures.'],
+      ]),
+    );
+    expect(ids(words, 'petroleums net ')).toEqual(['exact', 'typo']);
   });
 
   it('keeps long queries working: terms past the 32nd are ignored', () => {
