@@ -448,8 +448,8 @@ export function benchmarksSection(summaries: readonly CorpusSummary[], context: 
       'roles and article links only, no CSS class). "Worker round trip": the search message to its answer (the probe wraps `Worker`).',
     '- Engines page: our engine (`src/search/engine.ts`) and MiniSearch (configured as in `bench/search-quality.ts`) ' +
       'on the main thread of one page, same corpus, same queries, same throttle: build from the articles, import of ' +
-      'the pre-built index parts (`JSON.parse` + `importIndex`), query times (limit 20). Builds are skipped above ' +
-      '20,000 articles (minutes under throttling).',
+      'the pre-built index parts (`JSON.parse` + `importIndex`), query times (limit 20). Not run for `scale-100k` ' +
+      "(minutes under throttling; its index import is the app's, in the worker); `--quick` skips the builds for en-reuters.",
     '- Long tasks: a `longtask` PerformanceObserver added with `addInitScript`. Heap: after ' +
       '`HeapProfiler.collectGarbage`, `Runtime.getHeapUsage` of the page and of the search worker.',
     '- gzip sizes are of the built files (level 6, as served). "App JS at start": the scripts index.html loads. ' +
