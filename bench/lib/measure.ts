@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../tests/chromium.ts';
 import type { Query } from '../search-quality.ts';
+import { ENGINES_PATH } from './engines-bundle.ts';
+import type { EnginesRequest, EnginesResult } from './engines-page.ts';
 import { PROBE_SCRIPT, type ProbeSnapshot, type QueryTiming } from './probe.ts';
+import { attribute, startProfile, stopProfile, type Attribution, type SourceResolver } from './profile.ts';
 import { FLOOR_PATH } from './server.ts';
 
 export const CPU_THROTTLING = 4;
@@ -16,19 +19,33 @@ const VIEWPORT = { width: 1280, height: 800 };
 /** Long enough for 100,000 articles under throttling; a run past it is reported as failed. */
 const LOAD_TIMEOUT_MS = 6 * 60_000;
 const QUERY_TIMEOUT_MS = 15_000;
-const FLOOR_TIMEOUT_MS = 3 * 60_000;
+const FLOOR_TIMEOUT_MS = 6 * 60_000;
 const INDEX_CACHE_TIMEOUT_MS = 3 * 60_000;
+const ENGINES_TIMEOUT_MS = 6 * 60_000;
+/** A same-origin page to stand on before the measured navigation (the profiler starts there). */
+const START_PATH = '/robots.txt';
 
 export interface RunFigures {
-  floorMs: number;
+  /** null: the floor page did not finish in time (reported, the rest is still measured). */
+  floorMs: number | null;
   cold: {
     firstListPaintMs: number | null;
     firstResultsMs: number | null;
     searchReadyMs: number | null;
     /** The page kept an empty answer from before the worker was ready: the bench searched again. */
     searchRetried: boolean;
+    importStartMs: number | null;
     importEndMs: number | null;
+    /** Articles written to IndexedDB by the cold visit. */
+    articlesPut: number;
+    /** IndexedDB transactions that wrote articles (the import's chunks). */
+    articleTransactions: number;
+    /** Longest main-thread task between the first article write and the completion marker. */
+    longestTaskDuringImportMs: number | null;
     workerReadyMs: number | null;
+    /** Worker: `init`/`import` message to 'ready' (building the index or importing the pre-built one). */
+    workerIndexMs: number | null;
+    workerIndexSource: 'build' | 'import' | null;
     indexCachedMs: number | null;
     /** Longest main-thread task from navigation to search-ready, and from first list paint to it. */
     longestTaskMs: number;
@@ -46,12 +63,19 @@ export interface RunFigures {
     workerMs: number[];
     longestTaskMs: number;
   };
+  /** Where the long tasks' time went (CPU profile), during the cold load and during the queries. */
+  attribution: { load: Attribution | null; search: Attribution | null };
   warm: {
     firstListPaintMs: number | null;
     searchReadyMs: number | null;
     searchRetried: boolean;
     workerReadyMs: number | null;
     longestTaskMs: number;
+    /** Article links in the DOM on `#/` at first paint and after scrolling to the end a few times. */
+    listLinks: number | null;
+    listLinksAfterScroll: number | null;
+    /** The largest aria-setsize on the page (a virtualized list's claimed size), if any. */
+    listSetSize: number | null;
   };
 }
 
@@ -103,12 +127,16 @@ function probeWait(page: Page, mark: string, timeoutMs = LOAD_TIMEOUT_MS): Promi
 
 async function snapshot(page: Page): Promise<ProbeSnapshot> {
   return (await page.evaluate(
-    '({ marks: { ...window.__folioBench.marks }, longTasks: [...window.__folioBench.longTasks] })',
+    '({ marks: { ...window.__folioBench.marks }, counters: { ...window.__folioBench.counters }, longTasks: [...window.__folioBench.longTasks] })',
   )) as ProbeSnapshot;
 }
 
+function within(tasks: ProbeSnapshot['longTasks'], from: number, to: number): ProbeSnapshot['longTasks'] {
+  return tasks.filter((t) => t.start >= from && t.start <= to);
+}
+
 function longest(tasks: ProbeSnapshot['longTasks'], from: number, to: number): number {
-  return tasks.filter((t) => t.start >= from && t.start <= to).reduce((max, t) => Math.max(max, t.duration), 0);
+  return within(tasks, from, to).reduce((max, t) => Math.max(max, t.duration), 0);
 }
 
 const MIB = 1024 * 1024;
@@ -181,8 +209,10 @@ const RETRY_AFTER_MS = 1_500;
  * ready worker. When the page keeps an answer it got before the worker was ready, the bench
  * searches again (as a reader would) and counts search-ready as worker-ready plus that search's time.
  */
-async function visit(session: Session, baseUrl: string, probeQuery: string) {
+async function visit(session: Session, baseUrl: string, probeQuery: string, profile: boolean) {
   const { page } = session;
+  await page.goto(baseUrl + START_PATH);
+  if (profile) await startProfile(session.cdp);
   await page.goto(`${baseUrl}/#/`, { waitUntil: 'commit' });
   const firstListPaintMs = await probeWait(page, 'firstListPaint');
   const hash = `#/search?q=${encodeURIComponent(probeQuery)}`;
@@ -215,24 +245,37 @@ async function transferred(page: Page): Promise<number> {
   )) as number;
 }
 
+export interface MeasureOptions {
+  probeQuery: string;
+  queries: readonly Query[];
+  /** Source maps of the served app, for the long-task attribution. */
+  resolve: SourceResolver;
+  log: (line: string) => void;
+}
+
 export async function measureCorpus(
   executablePath: string,
   baseUrl: string,
-  probeQuery: string,
-  queries: readonly Query[],
-  log: (line: string) => void,
+  options: MeasureOptions,
 ): Promise<RunFigures> {
-  const floorMs = await measureFloor(executablePath, baseUrl);
-  log(`floor ${Math.round(floorMs)} ms`);
+  const { probeQuery, queries, resolve, log } = options;
+  let floorMs: number | null = null;
+  try {
+    floorMs = await measureFloor(executablePath, baseUrl);
+    log(`floor ${Math.round(floorMs)} ms`);
+  } catch (error) {
+    log(`floor failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
 
   const session = await openProfile(executablePath);
   try {
-    // Cold: a fresh profile, nothing stored.
-    const coldVisit = await visit(session, baseUrl, probeQuery);
+    // Cold: a fresh profile, nothing stored; the CPU profiler runs from navigation to the index cached.
+    const coldVisit = await visit(session, baseUrl, probeQuery, true);
     log(
       `cold list ${Math.round(coldVisit.firstListPaintMs ?? -1)} ms, search-ready ${Math.round(coldVisit.searchReadyMs ?? -1)} ms`,
     );
     const indexCachedMs = await probeWait(session.page, 'indexCached', INDEX_CACHE_TIMEOUT_MS);
+    const loadProfile = await stopProfile(session.cdp);
     const cold = await snapshot(session.page);
     const readyAt = coldVisit.searchReadyMs ?? Infinity;
     const coldFigures: RunFigures['cold'] = {
@@ -240,22 +283,34 @@ export async function measureCorpus(
       firstResultsMs: cold.marks.firstResults ?? null,
       searchReadyMs: coldVisit.searchReadyMs,
       searchRetried: coldVisit.retried,
+      importStartMs: cold.marks.importStart ?? null,
       importEndMs: cold.marks.importEnd ?? null,
+      articlesPut: cold.counters.articlesPut,
+      articleTransactions: cold.counters.articleTransactions,
+      longestTaskDuringImportMs:
+        cold.marks.importStart === undefined
+          ? null
+          : longest(cold.longTasks, cold.marks.importStart, cold.marks.importEnd ?? Infinity),
       workerReadyMs: cold.marks.workerReady ?? null,
+      workerIndexMs: cold.counters.workerIndexMs,
+      workerIndexSource: cold.counters.workerIndexSource,
       indexCachedMs,
       longestTaskMs: longest(cold.longTasks, 0, readyAt),
       longestTaskAfterPaintMs: longest(cold.longTasks, coldVisit.firstListPaintMs ?? Infinity, readyAt),
       transferredBytes: await transferred(session.page),
     };
+    const loadAttribution = attribute(loadProfile, cold.longTasks, resolve);
     const heap = await heapAfterGc(session);
 
-    // Queries, one hash change each, on the loaded page.
+    // Queries, one hash change each, on the loaded page, under the CPU profiler.
     const queryStart = (await session.page.evaluate('performance.now()')) as number;
+    await startProfile(session.cdp);
     const timings: QueryTiming[] = [];
     for (const query of queries) {
       const expr = `window.__folioBench.runQuery(${JSON.stringify(query.text)}, ${QUERY_TIMEOUT_MS})`;
       timings.push((await session.page.evaluate(expr)) as QueryTiming);
     }
+    const searchProfile = await stopProfile(session.cdp);
     const afterQueries = await snapshot(session.page);
     const answered = timings.filter((t) => !t.timedOut);
     const queryFigures: RunFigures['queries'] = {
@@ -265,6 +320,7 @@ export async function measureCorpus(
       workerMs: answered.flatMap((t) => (t.workerMs === null ? [] : [t.workerMs])),
       longestTaskMs: longest(afterQueries.longTasks, queryStart, Infinity),
     };
+    const searchAttribution = attribute(searchProfile, within(afterQueries.longTasks, queryStart, Infinity), resolve);
     log(`${answered.length}/${timings.length} queries answered`);
 
     // Warm: the same profile (IndexedDB filled, index cached, HTTP cache warm), a new page.
@@ -272,7 +328,7 @@ export async function measureCorpus(
     const warmPage = await throttledPage(session.context);
     session.page = warmPage.page;
     session.cdp = warmPage.cdp;
-    const warmVisit = await visit(session, baseUrl, probeQuery);
+    const warmVisit = await visit(session, baseUrl, probeQuery, false);
     const warm = await snapshot(session.page);
     const warmFigures: RunFigures['warm'] = {
       firstListPaintMs: warmVisit.firstListPaintMs,
@@ -280,9 +336,69 @@ export async function measureCorpus(
       searchRetried: warmVisit.retried,
       workerReadyMs: warm.marks.workerReady ?? null,
       longestTaskMs: longest(warm.longTasks, 0, warmVisit.searchReadyMs ?? Infinity),
+      listLinks: null,
+      listLinksAfterScroll: null,
+      listSetSize: null,
     };
+    Object.assign(warmFigures, await listCheck(session.page));
     log(`warm search-ready ${Math.round(warmVisit.searchReadyMs ?? -1)} ms`);
-    return { floorMs, cold: coldFigures, heap, queries: queryFigures, warm: warmFigures };
+    return {
+      floorMs,
+      cold: coldFigures,
+      heap,
+      queries: queryFigures,
+      attribution: { load: loadAttribution, search: searchAttribution },
+      warm: warmFigures,
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+/** Scrolls the list page to its end (after each pause): a virtualized list keeps its DOM bounded. */
+const LIST_SCROLLS = 5;
+const LIST_SCROLL_PAUSE_MS = 400;
+
+async function listCheck(
+  page: Page,
+): Promise<Pick<RunFigures['warm'], 'listLinks' | 'listLinksAfterScroll' | 'listSetSize'>> {
+  interface ListDom {
+    links: number;
+    setsize: number | null;
+  }
+  await page.evaluate("location.hash = '#/'");
+  try {
+    await page.waitForFunction(
+      '!document.querySelector(\'[aria-label="Search results"]\') && document.querySelectorAll(\'a[href*="#/article/"]\').length > 0',
+      undefined,
+      { timeout: QUERY_TIMEOUT_MS, polling: 100 },
+    );
+  } catch {
+    return { listLinks: null, listLinksAfterScroll: null, listSetSize: null };
+  }
+  const before = (await page.evaluate('window.__folioBench.listDom()')) as ListDom;
+  for (let i = 0; i < LIST_SCROLLS; i += 1) {
+    await page.evaluate('window.__folioBench.scrollToEnd()');
+    await page.waitForTimeout(LIST_SCROLL_PAUSE_MS);
+  }
+  const after = (await page.evaluate('window.__folioBench.listDom()')) as ListDom;
+  return { listLinks: before.links, listLinksAfterScroll: after.links, listSetSize: after.setsize ?? before.setsize };
+}
+
+/** Our engine and MiniSearch on the main thread of one page (bench/lib/engines-page.ts), fresh profile, same throttle. */
+export async function measureEngines(
+  executablePath: string,
+  baseUrl: string,
+  request: EnginesRequest,
+): Promise<EnginesResult | null> {
+  const session = await openProfile(executablePath);
+  try {
+    await session.page.goto(baseUrl + ENGINES_PATH);
+    await session.page.waitForFunction('window.__engines !== undefined', undefined, { timeout: 60_000 });
+    return await Promise.race([
+      session.page.evaluate(`window.__engines.run(${JSON.stringify(request)})`) as Promise<EnginesResult>,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), ENGINES_TIMEOUT_MS).unref()),
+    ]);
   } finally {
     await session.close();
   }

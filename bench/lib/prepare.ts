@@ -1,19 +1,31 @@
 /**
- * Builds what a browser run needs for one corpus: the built corpus, the app built over it
- * (FOLIO_PUBLIC_DIR), the transfer sizes of its parts, and the known-item queries.
+ * Builds what a browser run needs, once: the app (and the widget) into .tmp/bench/app-<hash>, each
+ * corpus into .tmp/bench/corpus-<name>-<hash> (keyed by its source bytes and the builder's code), every
+ * text file precompressed beside itself (`.gz`, served as is), and the known-item queries.
+ * The server maps /corpus/ of the one app to the chosen corpus folder: nothing is copied.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Chunk, Manifest } from '../../src/corpus/types.ts';
+import { runBuild } from '../../src/cli/run-build.ts';
 import { toSearchDoc, type SearchDoc } from '../../src/search/engine.ts';
 import { generateQueries, type Query } from '../search-quality.ts';
-import { gzipSize } from './server.ts';
+import { buildScaleCorpus, SCALE_COUNT } from '../scale-corpus.ts';
+import { appVersion, builderVersion, CACHE_DIR, DONE_FILE, hashOf, KEEP_ENTRIES } from './cache.ts';
+import { bundleEnginesPage } from './engines-bundle.ts';
 
 const run = promisify(execFile);
+const gzipAsync = promisify(gzip);
 /** Large corpora make the CLI and Vite print a lot; keep all of it for a failure message. */
 const MAX_OUTPUT = 64 * 1024 * 1024;
+export const SCALE_NAME = 'scale-100k';
+const COMPRESSIBLE = /\.(?:html|js|css|json|webmanifest|svg|txt|part)$/;
+/** Files gzipped at once while precompressing: enough to keep both cores busy, no more. */
+const GZIP_BATCH = 4;
 
 export interface TransferSizes {
   /** JS the page loads at start (index.html's scripts and modulepreloads). */
@@ -22,7 +34,7 @@ export interface TransferSizes {
   lazyJs: number;
   workerJs: number;
   css: number;
-  /** dist/widget/folio-reader.js, null when the build has none. */
+  /** widget/folio-reader.js, null when the build has none. */
   widgetJs: number | null;
   corpus: number;
   corpusRaw: number;
@@ -30,11 +42,20 @@ export interface TransferSizes {
   index: number | null;
 }
 
+export interface BuiltApp {
+  distDir: string;
+  /** Seconds it took, or null when the cached build was used. */
+  builtS: number | null;
+}
+
 export interface PreparedCorpus {
   name: string;
   articles: number;
   chunks: number;
-  distDir: string;
+  corpusDir: string;
+  /** Seconds the corpus build took (null: cached), and the raw builder time it recorded. */
+  builtS: number | null;
+  buildMs: number | null;
   sizes: TransferSizes;
   queries: Query[];
   /** A word of the corpus (from the first article's title): used for search-ready. */
@@ -48,8 +69,119 @@ function filesUnder(dir: string): string[] {
   );
 }
 
+/** Writes `<file>.gz` (level 6, as a server would send it) beside every text file under `dir`. */
+async function precompress(dir: string): Promise<void> {
+  const files = filesUnder(dir).filter((f) => COMPRESSIBLE.test(f));
+  for (let i = 0; i < files.length; i += GZIP_BATCH) {
+    await Promise.all(
+      files.slice(i, i + GZIP_BATCH).map(async (f) => writeFile(`${f}.gz`, await gzipAsync(await readFile(f)))),
+    );
+  }
+}
+
+/** The gzip size of a file: its precompressed copy's. */
 function gz(file: string): number {
-  return gzipSize(readFileSync(file));
+  const packed = `${file}.gz`;
+  if (!existsSync(packed)) throw new Error(`${packed} is missing: the cache entry is incomplete`);
+  return statSync(packed).size;
+}
+
+/** Removes older entries of one kind (`app-`, `corpus-en-news-`…), keeping the newest few and `keep`. */
+function prune(prefix: string, keep: string): void {
+  if (!existsSync(CACHE_DIR)) return;
+  const old = readdirSync(CACHE_DIR)
+    .filter((name) => name.startsWith(prefix) && join(CACHE_DIR, name) !== keep)
+    .map((name) => ({ path: join(CACHE_DIR, name), at: statSync(join(CACHE_DIR, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const entry of old.slice(KEEP_ENTRIES - 1)) rmSync(entry.path, { recursive: true, force: true });
+}
+
+function isDone(dir: string): boolean {
+  return existsSync(join(dir, DONE_FILE));
+}
+
+/** Vite build of the app (with the demo corpus in its public folder, as the precache check wants) and of the widget. */
+export async function buildApp(log: (line: string) => void): Promise<BuiltApp> {
+  const work = join(CACHE_DIR, `app-${appVersion()}`);
+  const distDir = join(work, 'dist');
+  if (isDone(work)) return { distDir, builtS: null };
+  const started = performance.now();
+  rmSync(work, { recursive: true, force: true });
+  const publicDir = join(work, 'public');
+  mkdirSync(publicDir, { recursive: true });
+  for (const entry of readdirSync('public')) {
+    if (entry !== 'corpus') cpSync(join('public', entry), join(publicDir, entry), { recursive: true });
+  }
+  const demo = await runBuild({
+    inputs: ['src/demo-corpus/articles.json'],
+    out: join(publicDir, 'corpus'),
+    log: () => {},
+    logError: () => {},
+  });
+  if (!demo.ok) throw new Error('building the demo corpus for the app build failed');
+  log('building the app and the widget (vite)');
+  await run('npx', ['vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    env: { ...process.env, FOLIO_PUBLIC_DIR: publicDir },
+    maxBuffer: MAX_OUTPUT,
+  });
+  const widgetDir = join(distDir, 'widget');
+  await run(
+    'npx',
+    ['vite', 'build', '-c', 'vite.widget.config.ts', '--outDir', widgetDir, '--emptyOutDir', '--logLevel', 'warn'],
+    { maxBuffer: MAX_OUTPUT },
+  );
+  // The server maps /corpus/ to the measured corpus; the demo one must not answer by mistake.
+  rmSync(join(distDir, 'corpus'), { recursive: true, force: true });
+  await bundleEnginesPage(join(distDir, '__bench'));
+  await precompress(distDir);
+  writeFileSync(join(work, DONE_FILE), JSON.stringify({ builtAt: new Date().toISOString() }));
+  prune('app-', work);
+  return { distDir, builtS: (performance.now() - started) / 1000 };
+}
+
+function sharedDir(): string {
+  return resolve(process.env.FOLIO_SHARED_CORPUS ?? '../shared/corpus');
+}
+
+/** Builds (or finds in the cache) one corpus; null when its source is absent. */
+async function buildCorpus(
+  name: string,
+): Promise<{ corpusDir: string; builtS: number | null; buildMs: number | null } | null> {
+  const sources =
+    name === SCALE_NAME
+      ? ['en-news', 'zh-news', 'en-reuters'].map((c) => join(sharedDir(), `${c}.json`)).filter(existsSync)
+      : [join(sharedDir(), `${name}.json`)].filter(existsSync);
+  if (sources.length === 0) return null;
+  // The scale corpus also depends on the script that draws it.
+  const version = builderVersion() + (name === SCALE_NAME ? hashOf(['bench/scale-corpus.ts']) : '');
+  const work = join(CACHE_DIR, `corpus-${name}-${hashOf(sources, version)}`);
+  const corpusDir = join(work, 'corpus');
+  const done = join(work, DONE_FILE);
+  if (existsSync(done)) {
+    const { buildMs } = JSON.parse(readFileSync(done, 'utf8')) as { buildMs: number | null };
+    return { corpusDir, builtS: null, buildMs };
+  }
+  const started = performance.now();
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  let buildMs: number | null = null;
+  if (name === SCALE_NAME) {
+    await buildScaleCorpus(SCALE_COUNT, corpusDir);
+  } else {
+    const result = await runBuild({
+      inputs: sources,
+      out: corpusDir,
+      skipInvalid: true,
+      log: () => {},
+      logError: () => {},
+    });
+    if (!result.ok) throw new Error(`building the ${name} corpus failed`);
+    buildMs = result.elapsedMs;
+  }
+  await precompress(corpusDir);
+  writeFileSync(done, JSON.stringify({ builtAt: new Date().toISOString(), buildMs }));
+  prune(`corpus-${name}-`, work);
+  return { corpusDir, builtS: (performance.now() - started) / 1000, buildMs };
 }
 
 /** The JS files index.html loads at start: module scripts and modulepreload links. */
@@ -59,16 +191,16 @@ function entryScripts(distDir: string): string[] {
   return found.map((m) => join(distDir, m[1] ?? ''));
 }
 
-export function transferSizes(distDir: string): TransferSizes {
+export function transferSizes(distDir: string, corpusDir: string): TransferSizes {
   const assets = filesUnder(join(distDir, 'assets'));
   const js = assets.filter((f) => f.endsWith('.js'));
   const entry = new Set(entryScripts(distDir));
   const isWorker = (f: string): boolean => /[/\\]worker-[^/\\]+\.js$/.test(f);
   const sum = (files: string[]): number => files.reduce((total, f) => total + gz(f), 0);
-  const manifestFile = join(distDir, 'corpus', 'manifest.json');
+  const manifestFile = join(corpusDir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest & { index?: { file: string }[] };
-  const corpusFiles = [manifestFile, ...manifest.chunks.map((c) => join(distDir, 'corpus', c.file))];
-  const indexFiles = (manifest.index ?? []).map((i) => join(distDir, 'corpus', i.file));
+  const corpusFiles = [manifestFile, ...manifest.chunks.map((c) => join(corpusDir, c.file))];
+  const indexFiles = (manifest.index ?? []).map((i) => join(corpusDir, i.file));
   const widget = join(distDir, 'widget', 'folio-reader.js');
   return {
     appJs: sum([...entry]),
@@ -93,45 +225,51 @@ export function readSearchDocs(corpusDir: string): SearchDoc[] {
   return docs.sort((a, b) => a.ord - b.ord);
 }
 
-export async function buildCorpusWithCli(input: string, outDir: string): Promise<void> {
-  rmSync(outDir, { recursive: true, force: true });
-  await run('npx', ['tsx', 'src/cli/main.ts', input, '--out', outDir, '--skip-invalid'], {
-    maxBuffer: MAX_OUTPUT,
-  });
-}
-
-/** Vite build of the app over a public folder holding this corpus (and the app's other public files). */
-export async function buildApp(corpusDir: string, workDir: string): Promise<string> {
-  const publicDir = join(workDir, 'public');
-  const distDir = join(workDir, 'dist');
-  rmSync(publicDir, { recursive: true, force: true });
-  rmSync(distDir, { recursive: true, force: true });
-  mkdirSync(publicDir, { recursive: true });
-  for (const entry of readdirSync('public')) {
-    if (entry !== 'corpus') cpSync(join('public', entry), join(publicDir, entry), { recursive: true });
-  }
-  cpSync(corpusDir, join(publicDir, 'corpus'), { recursive: true });
-  await run('npx', ['vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], {
-    env: { ...process.env, FOLIO_PUBLIC_DIR: publicDir },
-    maxBuffer: MAX_OUTPUT,
-  });
-  return distDir;
-}
-
-export function prepareQueries(
+/** The queries and probe word of a built corpus, cached beside it (reading 100,000 articles takes a while). */
+function prepareQueries(
   name: string,
   corpusDir: string,
   perKind: number,
 ): { articles: number; queries: Query[]; probeQuery: string } {
+  const cached = join(corpusDir, '..', `queries-${perKind}.json`);
+  if (existsSync(cached))
+    return JSON.parse(readFileSync(cached, 'utf8')) as { articles: number; queries: Query[]; probeQuery: string };
   const docs = readSearchDocs(corpusDir);
   const queries = generateQueries(name, docs, perKind);
   // One word of the first article's title (its longest), or its first two Han characters.
   const title = docs[0]?.title ?? 'the';
   const han = /\p{Script=Han}{2}/u.exec(title)?.[0];
   const probeQuery = han ?? title.split(/[^\p{L}\p{N}]+/u).reduce((a, b) => (b.length > a.length ? b : a), '');
-  return { articles: docs.length, queries, probeQuery };
+  const prepared = { articles: docs.length, queries, probeQuery };
+  writeFileSync(cached, JSON.stringify(prepared));
+  return prepared;
 }
 
-export function describe(dir: string): string {
-  return relative(process.cwd(), resolve(dir)) || '.';
+export async function prepareCorpus(
+  name: string,
+  distDir: string,
+  perKind: number,
+  log: (line: string) => void,
+): Promise<PreparedCorpus | null> {
+  const built = await buildCorpus(name);
+  if (!built) {
+    log(`skip ${name}: no source in ${sharedDir()}`);
+    return null;
+  }
+  const { articles, queries, probeQuery } = prepareQueries(name, built.corpusDir, perKind);
+  const manifest = JSON.parse(readFileSync(join(built.corpusDir, 'manifest.json'), 'utf8')) as Manifest;
+  log(
+    `${name}: ${articles} articles, ${built.builtS === null ? 'cached corpus' : `corpus built in ${Math.round(built.builtS)} s`}`,
+  );
+  return {
+    name,
+    articles,
+    chunks: manifest.chunks.length,
+    corpusDir: built.corpusDir,
+    builtS: built.builtS,
+    buildMs: built.buildMs,
+    sizes: transferSizes(distDir, built.corpusDir),
+    queries,
+    probeQuery,
+  };
 }

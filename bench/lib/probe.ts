@@ -1,24 +1,37 @@
 /**
  * The in-page probe, added with addInitScript before any app script runs. It records, relative to
- * the navigation start (performance.now()), without touching the app's code:
- * - firstListPaint: the first visible `ol.articles > li` (taken in the next animation frame, just before paint);
- * - firstResults: the first `li` in `ol[aria-label="Search results"]` (possibly from a partial index);
+ * the navigation start (performance.now()), without touching the app's code and with no CSS class:
+ * only links to `#/article/<id>`, the results list's accessible label and `role="status"`, which the
+ * design contract fixes (the lists may be virtualized, the loader and search page may change):
+ * - firstListPaint: the first visible link to an article (taken in the next animation frame, just before paint);
+ * - firstResults: the first article link in `[aria-label="Search results"]` (possibly from a partial index);
  * - searchReady: results on screen for an answer the worker gave after it said 'ready';
- * - importEnd: the corpus completion marker (`meta` record with complete: true) is committed;
+ * - importStart / importEnd: the first article written to IndexedDB; the corpus completion marker
+ *   (`meta` record with complete: true) committed; `articlesPut` counts the article writes;
  * - indexCached: the search index export is committed to IndexedDB;
- * - workerReady: the search worker said 'ready' (index built or imported);
+ * - workerReady: the search worker said 'ready' (index built or imported); `workerIndexMs` is the
+ *   time from the `init` or `import` message to it, `workerIndexSource` which of the two;
  * - long tasks (PerformanceObserver 'longtask') and each search's worker round trip (Worker
  *   postMessage of {type:'search'} to its {type:'results'} answer).
+ * `runQuery(q)` sets the hash to a search and resolves when the page shows that query's answer:
+ * the worker's final answer for q has arrived, a `role="status"` element names q and the results
+ * list is not `aria-busy`, timed in the animation frame after that (the frame that paints it).
  * Plain JavaScript in a string: tsx would add helper calls (`__name`) to a serialized function.
  */
+/** The probe's name in CPU profiles, so its own time is told apart from the app's. */
+export const PROBE_URL = 'folio-bench-probe.js';
+
 export const PROBE_SCRIPT = String.raw`
 (() => {
   if (window.__folioBench) return;
   const marks = {};
+  const counters = { articlesPut: 0, articleTransactions: 0, workerIndexMs: null, workerIndexSource: null };
+  const transactions = new WeakSet();
   const waiters = {};
   const longTasks = [];
   const posted = new Map();
   const answers = [];
+  let indexStartedAt = null;
   let lastMutation = 0;
   let lastFinalResults = -1;
   const mark = (name, at) => {
@@ -43,21 +56,29 @@ export const PROBE_SCRIPT = String.raw`
         const m = event.data;
         if (!m || typeof m !== 'object') return;
         const now = performance.now();
-        if (m.type === 'ready') mark('workerReady', now);
+        if (m.type === 'ready') {
+          if (!('workerReady' in marks) && indexStartedAt !== null) {
+            counters.workerIndexMs = now - indexStartedAt;
+            counters.workerIndexSource = m.source || null;
+          }
+          mark('workerReady', now);
+        }
         if (m.type === 'results') {
           const sent = posted.get(m.id);
-          answers.push({ id: m.id, at: now, ms: sent === undefined ? null : now - sent, partial: !!m.partial });
+          answers.push({ id: m.id, query: m.query, at: now, ms: sent === undefined ? null : now - sent, partial: !!m.partial });
           // An answer before the worker is ready can claim to be complete (and be empty): not search-ready.
           if (!m.partial && 'workerReady' in marks) {
             lastFinalResults = now;
             // Results identical to the partial ones may not change the DOM: settle after a while.
             setTimeout(() => check(true), 250);
           }
+          for (const q of [...pendingQueries]) q.check();
         }
       });
     }
     postMessage(message, ...rest) {
       if (message && message.type === 'search') posted.set(message.id, performance.now());
+      if (message && (message.type === 'init' || message.type === 'import') && !('workerReady' in marks)) indexStartedAt = performance.now();
       return super.postMessage(message, ...rest);
     }
   };
@@ -66,21 +87,35 @@ export const PROBE_SCRIPT = String.raw`
   IDBObjectStore.prototype.put = function (value, ...rest) {
     const request = originalPut.call(this, value, ...rest);
     const store = this.name;
+    if (store === 'articles') {
+      mark('importStart');
+      counters.articlesPut += 1;
+      if (!transactions.has(this.transaction)) {
+        transactions.add(this.transaction);
+        counters.articleTransactions += 1;
+      }
+    }
     if ((store === 'meta' && value && value.complete === true) || store === 'searchIndex') {
       request.transaction.addEventListener('complete', () => mark(store === 'meta' ? 'importEnd' : 'indexCached'));
     }
     return request;
   };
 
+  const ARTICLE_LINK = 'a[href*="#/article/"]';
   const framed = new Set();
   const visible = (el) => !!el && el.getClientRects().length > 0;
-  const resultsList = () => document.querySelector('ol[aria-label="Search results"]');
+  const resultsList = () => document.querySelector('[aria-label="Search results"]');
+  const firstVisible = (root, selector) => {
+    for (const el of root.querySelectorAll(selector)) if (visible(el)) return el;
+    return null;
+  };
   function check(settled) {
-    if (!('firstListPaint' in marks) && !framed.has('firstListPaint') && visible(document.querySelector('ol.articles > li'))) {
+    if (!('firstListPaint' in marks) && !framed.has('firstListPaint') && !resultsList() && firstVisible(document, ARTICLE_LINK)) {
       framed.add('firstListPaint');
       requestAnimationFrame(() => mark('firstListPaint'));
     }
-    const hit = resultsList()?.querySelector('li');
+    const list = resultsList();
+    const hit = list ? list.querySelector(ARTICLE_LINK) : null;
     if (hit && !('firstResults' in marks)) mark('firstResults');
     if (hit && !('searchReady' in marks) && !framed.has('searchReady') && lastFinalResults >= 0 && (settled || lastMutation > lastFinalResults)) {
       framed.add('searchReady');
@@ -90,18 +125,26 @@ export const PROBE_SCRIPT = String.raw`
   }
 
   const pendingQueries = new Set();
+  const statusNames = (q) => [...document.querySelectorAll('[role="status"]')].some((el) => el.textContent.includes(q));
   /** Sets the hash to a search and resolves once the page shows the answer for that query. */
   function runQuery(q, timeoutMs) {
     return new Promise((resolve) => {
       const start = performance.now();
       const firstAnswer = answers.length;
-      const expected = '“' + q + '”';
+      let framing = false;
+      performance.mark('folio-bench:query-start');
       const entry = {
         check() {
-          const final = answers.slice(firstAnswer).filter((a) => !a.partial && a.at >= start);
-          const summary = document.querySelector('p.summary[role="status"]');
-          if (final.length === 0 || !summary || !summary.textContent.includes(expected)) return;
-          done({ ms: performance.now() - start, workerMs: final[final.length - 1].ms, hits: resultsList()?.querySelectorAll('li').length ?? 0, timedOut: false });
+          if (framing) return;
+          const final = answers.slice(firstAnswer).filter((a) => !a.partial && a.at >= start && a.query === q);
+          const list = resultsList();
+          if (final.length === 0 || !list || list.getAttribute('aria-busy') === 'true' || !statusNames(q)) return;
+          framing = true;
+          const workerMs = final[final.length - 1].ms;
+          requestAnimationFrame(() => {
+            performance.mark('folio-bench:query-shown');
+            done({ ms: performance.now() - start, workerMs, hits: list.querySelectorAll(ARTICLE_LINK).length, timedOut: false });
+          });
         },
       };
       const timer = setTimeout(() => done({ ms: performance.now() - start, workerMs: null, hits: 0, timedOut: true }), timeoutMs);
@@ -118,15 +161,36 @@ export const PROBE_SCRIPT = String.raw`
   new MutationObserver(() => {
     lastMutation = performance.now();
     check(false);
-  }).observe(document, { childList: true, subtree: true, characterData: true });
+  }).observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'] });
 
-  window.__folioBench = { marks, longTasks, answers, when, runQuery };
+  /** Article links in the DOM, and the list size the page claims (aria-setsize), for the virtualization check. */
+  function listDom() {
+    const links = document.querySelectorAll(ARTICLE_LINK).length;
+    let setsize = null;
+    for (const el of document.querySelectorAll('[aria-setsize]')) setsize = Math.max(setsize ?? 0, Number(el.getAttribute('aria-setsize')) || 0);
+    return { links, setsize };
+  }
+  /** Scrolls the document and every scrollable box to its end. */
+  function scrollToEnd() {
+    for (const el of [document.scrollingElement, ...document.querySelectorAll('*')]) {
+      if (el && el.scrollHeight > el.clientHeight + 1 && (el === document.scrollingElement || /auto|scroll/.test(getComputedStyle(el).overflowY))) el.scrollTop = el.scrollHeight;
+    }
+  }
+
+  window.__folioBench = { marks, counters, longTasks, answers, when, runQuery, listDom, scrollToEnd };
 })();
+//# sourceURL=${PROBE_URL}
 `;
 
 /** What the probe records, as read back from the page. */
 export interface ProbeSnapshot {
   marks: Record<string, number>;
+  counters: {
+    articlesPut: number;
+    articleTransactions: number;
+    workerIndexMs: number | null;
+    workerIndexSource: 'build' | 'import' | null;
+  };
   longTasks: { start: number; duration: number }[];
 }
 

@@ -3,7 +3,9 @@
  * BENCHMARKS.md (between `<!-- browser:begin -->` and `<!-- browser:end -->`), goals beside figures.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { EnginesResult } from './engines-page.ts';
 import type { RunFigures } from './measure.ts';
+import { TOP_CONTRIBUTORS, type Attribution } from './profile.ts';
 import type { PreparedCorpus, TransferSizes } from './prepare.ts';
 import { median, medianOf, quantile } from './stats.ts';
 
@@ -22,6 +24,8 @@ export const GOALS = {
   appJsBytes: 60_000,
   widgetJsBytes: 70_000,
   scaleQueryP95Ms: 50,
+  /** More article links than this in the DOM after scrolling means the whole list is being rendered. */
+  scaleListDomLinks: 500,
 } as const;
 export const GOAL_CORPUS = 'en-reuters';
 export const SCALE_CORPUS = 'scale-100k';
@@ -39,6 +43,17 @@ export interface CorpusSummary {
   /** Runs where the bench had to search again (cold, warm). */
   searchRetries: { cold: number; warm: number };
   coldImportEndMs: number | null;
+  /** Articles per second written to IndexedDB (first article write to the completion marker). */
+  importArticlesPerS: number | null;
+  importMBPerS: number | null;
+  importTransactions: number | null;
+  longestTaskDuringImportMs: number | null;
+  listLinks: number | null;
+  listLinksAfterScroll: number | null;
+  listSetSize: number | null;
+  /** Worker: index import (or build) message to 'ready', in the app. */
+  workerIndexMs: number | null;
+  workerIndexSource: string | null;
   coldWorkerReadyMs: number | null;
   coldIndexCachedMs: number | null;
   coldOverFloor: number | null;
@@ -58,12 +73,35 @@ export interface CorpusSummary {
   heapMainMiB: number | null;
   heapWorkerMiB: number | null;
   sizes: TransferSizes;
+  /** The engines page: our engine and MiniSearch on the main thread, same queries. */
+  engines: {
+    loadMs: number;
+    oursBuildMs: number | null;
+    oursImportMs: number | null;
+    oursP50Ms: number | null;
+    oursP95Ms: number | null;
+    miniBuildMs: number | null;
+    miniP50Ms: number | null;
+    miniP95Ms: number | null;
+  } | null;
+  /** From the first run: where the long tasks' time went. */
+  attribution: { load: Attribution | null; search: Attribution | null };
+  /** The corpus builder's time for this corpus (cached figure), null when not recorded. */
+  corpusBuildMs: number | null;
 }
 
-export function summarize(corpus: PreparedCorpus, runs: readonly RunFigures[]): CorpusSummary {
+export function summarize(
+  corpus: PreparedCorpus,
+  runs: readonly RunFigures[],
+  engines: EnginesResult | null,
+): CorpusSummary {
   const m = (pick: (r: RunFigures) => number | null): number | null => medianOf(runs.map(pick));
   const floorMs = m((r) => r.floorMs);
   const coldSearchReadyMs = m((r) => r.cold.searchReadyMs);
+  const importS = (r: RunFigures): number | null =>
+    r.cold.importEndMs !== null && r.cold.importStartMs !== null && r.cold.importEndMs > r.cold.importStartMs
+      ? (r.cold.importEndMs - r.cold.importStartMs) / 1000
+      : null;
   return {
     corpus: corpus.name,
     articles: corpus.articles,
@@ -79,6 +117,23 @@ export function summarize(corpus: PreparedCorpus, runs: readonly RunFigures[]): 
       warm: runs.filter((r) => r.warm.searchRetried).length,
     },
     coldImportEndMs: m((r) => r.cold.importEndMs),
+    importArticlesPerS: m((r) => {
+      const seconds = importS(r);
+      return seconds === null ? null : r.cold.articlesPut / seconds;
+    }),
+    importMBPerS: m((r) => {
+      const seconds = importS(r);
+      return seconds === null || r.cold.articlesPut === 0
+        ? null
+        : ((corpus.sizes.corpusRaw / 1e6) * (r.cold.articlesPut / corpus.articles)) / seconds;
+    }),
+    importTransactions: m((r) => r.cold.articleTransactions),
+    longestTaskDuringImportMs: m((r) => r.cold.longestTaskDuringImportMs),
+    listLinks: m((r) => r.warm.listLinks),
+    listLinksAfterScroll: m((r) => r.warm.listLinksAfterScroll),
+    listSetSize: m((r) => r.warm.listSetSize),
+    workerIndexMs: m((r) => r.cold.workerIndexMs),
+    workerIndexSource: runs[0]?.cold.workerIndexSource ?? null,
     coldWorkerReadyMs: m((r) => r.cold.workerReadyMs),
     coldIndexCachedMs: m((r) => r.cold.indexCachedMs),
     coldOverFloor: floorMs && coldSearchReadyMs !== null ? coldSearchReadyMs / floorMs : null,
@@ -98,6 +153,18 @@ export function summarize(corpus: PreparedCorpus, runs: readonly RunFigures[]): 
     heapMainMiB: m((r) => r.heap.mainMiB),
     heapWorkerMiB: m((r) => r.heap.workerMiB),
     sizes: corpus.sizes,
+    engines: engines && {
+      loadMs: engines.loadMs,
+      oursBuildMs: engines.ours.buildMs,
+      oursImportMs: engines.ours.importMs,
+      oursP50Ms: quantile(engines.ours.queryMs, P50),
+      oursP95Ms: quantile(engines.ours.queryMs, P95),
+      miniBuildMs: engines.miniSearch?.buildMs ?? null,
+      miniP50Ms: engines.miniSearch ? quantile(engines.miniSearch.queryMs, P50) : null,
+      miniP95Ms: engines.miniSearch ? quantile(engines.miniSearch.queryMs, P95) : null,
+    },
+    attribution: runs[0]?.attribution ?? { load: null, search: null },
+    corpusBuildMs: corpus.buildMs,
   };
 }
 
@@ -127,6 +194,18 @@ function rows(summaries: readonly CorpusSummary[]): Row[] {
     ['floor: fetch + JSON.parse of the corpus', ...cells((s) => ms(s.floorMs))],
     ['cold: first list paint', ...cells((s) => ms(s.coldFirstListPaintMs))],
     ['cold: import end (IndexedDB marker)', ...cells((s) => ms(s.coldImportEndMs))],
+    [
+      'IndexedDB import throughput',
+      ...cells((s) =>
+        s.importArticlesPerS === null
+          ? '–'
+          : `${Math.round(s.importArticlesPerS).toLocaleString('en-US')} art/s, ${s.importMBPerS?.toFixed(1) ?? '–'} MB/s`,
+      ),
+    ],
+    [
+      'app: index import in the worker (or build)',
+      ...cells((s) => `${ms(s.workerIndexMs)}${s.workerIndexSource === 'build' ? ' (build)' : ''}`),
+    ],
     ['cold: first results (partial index)', ...cells((s) => ms(s.coldFirstResultsMs))],
     ['cold: search-ready', ...cells((s) => ms(s.coldSearchReadyMs))],
     [
@@ -148,6 +227,20 @@ function rows(summaries: readonly CorpusSummary[]): Row[] {
     ['longest task: warm load', ...cells((s) => ms(s.warmLongestTaskMs))],
     ['longest task: during queries', ...cells((s) => ms(s.longestTaskSearchMs))],
     ['JS heap after load: page / search worker', ...cells((s) => `${mib(s.heapMainMiB)} / ${mib(s.heapWorkerMiB)}`)],
+    ['engines page: fetch + parse + toSearchDoc', ...cells((s) => ms(s.engines?.loadMs ?? null))],
+    [
+      'index build: ours / MiniSearch',
+      ...cells((s) => `${ms(s.engines?.oursBuildMs ?? null)} / ${ms(s.engines?.miniBuildMs ?? null)}`),
+    ],
+    ['index import (pre-built, fetched parts): ours', ...cells((s) => ms(s.engines?.oursImportMs ?? null))],
+    [
+      'query p50 / p95 in page: ours',
+      ...cells((s) => `${fine(s.engines?.oursP50Ms ?? null)} / ${fine(s.engines?.oursP95Ms ?? null)}`),
+    ],
+    [
+      'query p50 / p95 in page: MiniSearch',
+      ...cells((s) => `${fine(s.engines?.miniP50Ms ?? null)} / ${fine(s.engines?.miniP95Ms ?? null)}`),
+    ],
     ['gzip: app JS at start', ...cells((s) => kb(s.sizes.appJs))],
     ['gzip: lazy JS / worker JS', ...cells((s) => `${kb(s.sizes.lazyJs)} / ${kb(s.sizes.workerJs)}`)],
     ['gzip: CSS', ...cells((s) => kb(s.sizes.css))],
@@ -168,6 +261,31 @@ export function printTable(summaries: readonly CorpusSummary[]): void {
   console.log('\nGoals (issue 7)');
   for (const goal of goals(summaries))
     console.log(`  ${goal.met === null ? 'n/a ' : goal.met ? 'met ' : 'MISS'}  ${goal.goal}: ${goal.measured}`);
+}
+
+function attributionLines(a: Attribution | null): string[] {
+  if (!a || a.tasks === 0) return ['no long task'];
+  const list = (items: Attribution['functions']): string =>
+    items.map((c) => `${c.name} ${Math.round(c.selfMs).toLocaleString('en-US')} ms`).join('; ');
+  return [
+    `${a.tasks} long tasks, ${Math.round(a.tasksMs).toLocaleString('en-US')} ms in all (${Math.round(a.sampledMs).toLocaleString('en-US')} ms sampled)`,
+    `functions: ${list(a.functions)}`,
+    `scripts: ${list(a.scripts)}`,
+  ];
+}
+
+/** The top contributors to long tasks (self time in the CPU profile), during the cold load and the queries. */
+export function printAttribution(summaries: readonly CorpusSummary[]): void {
+  console.log(`\nLong-task attribution (first run; self time inside long tasks, top ${TOP_CONTRIBUTORS})`);
+  for (const s of summaries) {
+    for (const [phase, a] of [
+      ['cold load', s.attribution.load],
+      ['queries', s.attribution.search],
+    ] as const) {
+      console.log(`  ${s.corpus}, ${phase}:`);
+      for (const line of attributionLines(a)) console.log(`    ${line}`);
+    }
+  }
 }
 
 interface Goal {
@@ -228,6 +346,24 @@ export function goals(summaries: readonly CorpusSummary[]): Goal[] {
       `first list paint ${ms(paint)}, import end ${ms(end)}`,
       paint === null || end === null ? (paint === null ? false : null) : paint < end,
     );
+    const scroll = scale.listLinksAfterScroll;
+    check(
+      `100k: lists virtualized (article links in the DOM stay ≤ ${GOALS.scaleListDomLinks} while scrolling)`,
+      scroll === null
+        ? 'no list found on #/'
+        : `${scale.listLinks ?? '–'} links at first paint, ${scroll} after ${'5'} scrolls to the end` +
+            (scale.listSetSize === null
+              ? ', no aria-setsize'
+              : `, aria-setsize ${scale.listSetSize.toLocaleString('en-US')}`),
+      scroll === null ? false : scroll <= GOALS.scaleListDomLinks,
+    );
+    check(
+      `100k: import in background chunks (several transactions, no task over ${GOALS.longTaskAfterPaintMs} ms during it)`,
+      `${scale.importTransactions ?? '–'} transactions, longest task during import ${ms(scale.longestTaskDuringImportMs)}`,
+      scale.importTransactions === null || scale.longestTaskDuringImportMs === null
+        ? null
+        : scale.importTransactions > 1 && scale.longestTaskDuringImportMs <= GOALS.longTaskAfterPaintMs,
+    );
     check(
       `100k: search p95 ≤ ${GOALS.scaleQueryP95Ms} ms (worker round trip)`,
       `${fine(scale.workerQueryP95Ms)}; hash change to results shown ${ms(scale.queryP95Ms)}`,
@@ -251,6 +387,9 @@ export interface DocContext {
   command: string;
   runs: number;
   elapsedS: number;
+  /** 1-minute load average, lowest and highest seen during the run. */
+  load: { min: number; max: number };
+  cores: number;
 }
 
 export function benchmarksSection(summaries: readonly CorpusSummary[], context: DocContext): string {
@@ -265,33 +404,62 @@ export function benchmarksSection(summaries: readonly CorpusSummary[], context: 
     goals(summaries).map((g) => [g.goal, g.measured, g.met === null ? '–' : g.met ? 'yes' : '**no**']),
     [false, false, false],
   );
+  const attribution = summaries.flatMap((s) =>
+    (
+      [
+        ['cold load', s.attribution.load],
+        ['queries', s.attribution.search],
+      ] as const
+    ).map(([phase, a]) => {
+      const [head = '', ...rest] = attributionLines(a);
+      return `- ${s.corpus}, ${phase}: ${head}.${rest.length > 0 ? `\n  ${rest.join('.\n  ')}.` : ''}`;
+    }),
+  );
   return [
     BEGIN,
     '',
-    `\`${context.command}\` (${context.date}; ${context.elapsedS} s in all): each corpus built with the CLI, the app built over it ` +
-      '(`FOLIO_PUBLIC_DIR=… vite build`), served with gzip from a local node:http server, measured in headless Debian ' +
-      `Chromium with 4× CPU throttling and service workers blocked; medians of ${context.runs} run${context.runs === 1 ? '' : 's'}, ` +
-      'corpora side by side in each run. Times are from navigation start. `scale-100k` is `bench/scale-corpus.ts` ' +
-      '(100,000 articles drawn from the three corpora, new ids, shuffled paragraphs, seeded).',
+    `\`${context.command}\` (${context.date}; ${context.elapsedS} s in all, on ${context.cores} cores shared with other ` +
+      `work: 1-minute load average ${context.load.min.toFixed(1)}–${context.load.max.toFixed(1)} during the run). The app ` +
+      '(and widget) is built once with `vite build` and each corpus once with the CLI, both cached in `.tmp/bench` by ' +
+      'the hash of their sources; one local node:http server per corpus serves the one app with `/corpus/` mapped to ' +
+      'that corpus (precompressed gzip, level 6). Headless Debian Chromium, 4× CPU throttling (CDP), service workers ' +
+      `blocked; ${context.runs === 1 ? 'one run per corpus (`--runs N` gives medians of N)' : `medians of ${context.runs} runs (\`scale-100k\` 1)`}, ` +
+      'corpora side by side. Times are from navigation start. `scale-100k` is `bench/scale-corpus.ts` (100,000 articles drawn ' +
+      'from the three corpora, new ids, shuffled paragraphs, seeded).',
     '',
     table,
     '',
     goalTable,
     '',
-    '- Floor: a page that fetches the manifest and every corpus file in parallel and `JSON.parse`s each, nothing else.',
+    '- Floor: a page that fetches the manifest, every chunk and every index part in parallel and `JSON.parse`s them, nothing else.',
     '- Cold: a fresh profile opens `#/`; when the list shows, the hash becomes `#/search?q=<search word>`. ' +
+      'First list paint: the first visible link to `#/article/…` (the frame after it appears). ' +
       'Search-ready: results on screen after the worker answered from its complete index (earlier answers from a ' +
-      'partial index are "first results"). Import end: the corpus completion marker is committed to IndexedDB. ' +
-      'When the page keeps an answer the worker gave before it was ready (empty, yet marked complete), the bench ' +
-      'searches again 1.5 s after the worker is ready and counts worker-ready plus that search ("searched again").',
+      'partial index are "first results"). Import end: the corpus completion marker is committed to IndexedDB; ' +
+      'throughput counts from the first article written. When the page keeps an answer the worker gave before it ' +
+      'was ready, the bench searches again 1.5 s after the worker is ready and counts worker-ready plus that search.',
     "- Search word: the longest word of the first article's title (its first two Han characters for Chinese).",
-    '- Warm: the same profile (IndexedDB filled, search index cached, HTTP cache warm), a new page, same steps.',
+    '- Warm: the same profile (IndexedDB filled, search index cached, HTTP cache warm), a new page, same steps; then ' +
+      'the list page is scrolled to its end 5 times to count the article links in the DOM (virtualization).',
     '- Queries: the known-item queries of `bench/search-quality.ts` (`generateQueries`), run through the app by ' +
-      'setting `location.hash` to each (the app exposes no search hook). "Worker round trip" is the search message ' +
-      'to its answer (the probe wraps `Worker`); the other figure adds the page mount, IndexedDB reads and render.',
+      'setting `location.hash` to each. "Hash change to results shown": from setting the hash to the animation ' +
+      'frame after the worker\'s final answer for that query arrived, a `role="status"` element names the query and ' +
+      'the `aria-label="Search results"` list is not `aria-busy` (the probe keys on the design contract\'s label, ' +
+      'roles and article links only, no CSS class). "Worker round trip": the search message to its answer (the probe wraps `Worker`).',
+    '- Engines page: our engine (`src/search/engine.ts`) and MiniSearch (configured as in `bench/search-quality.ts`) ' +
+      'on the main thread of one page, same corpus, same queries, same throttle: build from the articles, import of ' +
+      'the pre-built index parts (`JSON.parse` + `importIndex`), query times (limit 20). Not run for `scale-100k` ' +
+      "(minutes under throttling; its index import is the app's, in the worker); `--quick` skips the builds for en-reuters.",
     '- Long tasks: a `longtask` PerformanceObserver added with `addInitScript`. Heap: after ' +
       '`HeapProfiler.collectGarbage`, `Runtime.getHeapUsage` of the page and of the search worker.',
-    '- gzip sizes are of the built files (level 6, as served). "App JS at start": the scripts index.html loads.',
+    '- gzip sizes are of the built files (level 6, as served). "App JS at start": the scripts index.html loads. ' +
+      'Widget JS: `widget/folio-reader.js` of the widget build.',
+    '',
+    '**Long-task attribution** (first run; a CPU profile (CDP Profiler, 500 µs sampling) of the main thread ' +
+      'during the cold load and during the queries; the self time of the samples inside long tasks, mapped ' +
+      `through the build's source maps, top ${TOP_CONTRIBUTORS} by function and by source file):`,
+    '',
+    ...attribution,
     '',
     END,
   ].join('\n');

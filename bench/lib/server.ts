@@ -1,13 +1,15 @@
 /**
- * A tiny static server for a built app: gzip for text files (so transfer figures are realistic),
- * ETag revalidation (the app fetches the manifest with `cache: 'no-cache'`), long caching for
- * content-hashed files, and the bench's floor page at /__bench/floor.html.
+ * A tiny static server for the one built app with /corpus/ mapped to the measured corpus folder
+ * (nothing copied): gzip for text files (the `.gz` beside a file when the bench precompressed it,
+ * else compressed once and kept in memory), ETag revalidation (the app fetches the manifest with
+ * `cache: 'no-cache'`), long caching for content-hashed files, and the bench's floor page.
  */
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
 import { FLOOR_HTML } from './probe.ts';
 
 const TYPES: Record<string, string> = {
@@ -21,11 +23,18 @@ const TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',
   '.txt': 'text/plain; charset=utf-8',
   '.map': 'application/json',
+  // Search index parts: pieces of one JSON text (src/cli/search-index.ts), compressible as JSON.
+  '.part': 'application/octet-stream',
 };
-const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.webmanifest', '.svg', '.txt', '.map']);
+/** Compressed bodies kept in memory up to this size each (corpus chunks are at most 1 MiB raw). */
+const MEMORY_CACHE_MAX = 4 * 1024 * 1024;
+/** Text files, sent gzipped; index parts too, as a server configured for the corpus would. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.webmanifest', '.svg', '.txt', '.map', '.part']);
 /** Content-hashed names (Vite assets, corpus chunks) never change. */
 const IMMUTABLE = /^\/(?:assets\/|corpus\/articles-)/;
 export const FLOOR_PATH = '/__bench/floor.html';
+const CORPUS_PREFIX = '/corpus/';
+const gzipAsync = promisify(gzip);
 
 /** gzip as the server sends it (level 6, zlib's default). */
 export function gzipSize(bytes: Buffer): number {
@@ -37,7 +46,26 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string): Promise<StaticServer> {
+/** The file a path names: under `corpusDir` for /corpus/…, else under `root`; null when outside both. */
+function resolveFile(root: string, corpusDir: string, relative: string): string | null {
+  const [base, rest] = relative.startsWith(CORPUS_PREFIX)
+    ? [corpusDir, relative.slice(CORPUS_PREFIX.length)]
+    : [root, relative];
+  const file = normalize(join(base, rest));
+  return file.startsWith(base + sep) ? file : null;
+}
+
+async function precompressed(file: string, mtimeMs: number): Promise<Buffer | null> {
+  try {
+    const info = await stat(`${file}.gz`);
+    return info.mtimeMs >= mtimeMs ? await readFile(`${file}.gz`) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `corpusDir` is what /corpus/ maps to: by default the app's own corpus folder. */
+export async function serveStatic(root: string, corpusDir = join(root, 'corpus')): Promise<StaticServer> {
   const gzipped = new Map<string, Buffer>();
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -48,8 +76,8 @@ export async function serveStatic(root: string): Promise<StaticServer> {
         return;
       }
       const relative = pathname.endsWith('/') ? `${pathname}index.html` : pathname;
-      const file = normalize(join(root, relative));
-      if (!file.startsWith(root + sep)) {
+      const file = resolveFile(root, corpusDir, relative);
+      if (file === null) {
         response.writeHead(403).end();
         return;
       }
@@ -66,12 +94,15 @@ export async function serveStatic(root: string): Promise<StaticServer> {
           response.writeHead(304, headers).end();
           return;
         }
-        let body: Buffer = await readFile(file);
+        let body: Buffer;
         if (COMPRESSIBLE.has(extname(file)) && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
-          const cached = gzipped.get(etag + file) ?? gzipSync(body);
-          gzipped.set(etag + file, cached);
-          body = cached;
+          const key = etag + file;
+          body =
+            gzipped.get(key) ?? (await precompressed(file, info.mtimeMs)) ?? (await gzipAsync(await readFile(file)));
+          if (!gzipped.has(key) && body.length < MEMORY_CACHE_MAX) gzipped.set(key, body);
           headers['content-encoding'] = 'gzip';
+        } else {
+          body = await readFile(file);
         }
         headers['content-length'] = String(body.length);
         response.writeHead(200, headers);
