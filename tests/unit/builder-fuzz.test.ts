@@ -728,7 +728,11 @@ function checkOutput(c: FuzzCase, outcome: Outcome): string[] {
           issue.startsWith(`${name.replace(/\/$/, '')}/`)),
     );
     if (!namesFile) problems.push(`an issue that names no file: ${line.slice(0, 200)}`);
-    if (!/: .*(expected|invalid JSON|invalid XML|invalid YAML|control character|surrogate|replaced|dropped|removed)/s.test(issue))
+    if (
+      !/: .*(expected|invalid JSON|invalid XML|invalid YAML|control character|surrogate|replaced|dropped|removed)/s.test(
+        issue,
+      )
+    )
       problems.push(`an issue that says not what was expected: ${line.slice(0, 200)}`);
   }
   const errors = stderr.filter((l) => l.startsWith('error: '));
