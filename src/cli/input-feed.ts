@@ -376,6 +376,17 @@ function findOverlongText(text: string): { offset: number; length: number } | nu
   return null;
 }
 
+// fast-xml-parser reports tags left open as a JSON dump: `Invalid '[    "rss",    "channel"]' found.`
+const UNCLOSED_TAGS = /^Invalid '\[([\s\S]*)\]' found\.?$/;
+
+/** The validator's message, with its one unreadable case (tags left open) in the house style. */
+function xmlMessage(message: string): string {
+  const open = UNCLOSED_TAGS.exec(message)?.[1];
+  if (open === undefined) return message;
+  const tags = [...open.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map(([, tag]) => `<${tag}>`);
+  return `expected closing tags for ${tags.join(', ')}, got the end of the file`;
+}
+
 /** Parses an RSS 2.0 or Atom feed into articles (see the module comment for the mapping). */
 export function parseFeed(name: string, text: string): ParsedFile {
   const lineAt = lineLocator(text);
@@ -386,7 +397,8 @@ export function parseFeed(name: string, text: string): ParsedFile {
   }
   // The parser is lenient about unclosed tags; the validator says exactly where the XML breaks.
   const valid = XMLValidator.validate(text);
-  if (valid !== true) return failedFile(name, `invalid XML: ${valid.err.msg}`, valid.err.line, valid.err.col);
+  if (valid !== true)
+    return failedFile(name, `invalid XML: ${xmlMessage(valid.err.msg)}`, valid.err.line, valid.err.col);
   let roots: (XmlElement | string)[];
   try {
     roots = toElements(parser.parse(text), new Map());

@@ -29,6 +29,26 @@ export const HTML_PAGE_EXTENSIONS = ['.html', '.htm'];
 
 /** A saved page past this size is not an article page (jsdom would take seconds and hundreds of MB). */
 export const MAX_PAGE_CHARS = 10_000_000;
+/**
+ * Deepest element nesting read: Readability slows down steeply past a few hundred levels (found
+ * by fuzzing: 500 nested <div> took 99 s), and real article pages stay far below this.
+ */
+export const MAX_PAGE_DEPTH = 128;
+/**
+ * jsdom itself slows down steeply on deep nesting (20,000 nested <div> ran for minutes), so the
+ * tags are counted in the text first; the count can overshoot on sloppy markup, hence the margin.
+ */
+const TEXT_DEPTH_MARGIN = 4;
+const TAG = /<(\/?)([a-z][^\s/>]*)[^>]*?(\/?)>/gi;
+// Script, style and comment text may hold tag-like strings; they are not elements.
+const NOT_MARKUP = /<script\b[\s\S]*?<\/script\s*>|<style\b[\s\S]*?<\/style\s*>|<!--[\s\S]*?-->/gi;
+/** Void elements, and elements whose end tag is optional: they never nest by being left open. */
+const NEVER_NESTED = new Set(
+  (
+    'area base br col embed hr img input link meta param source track wbr ' +
+    'p li dt dd option optgroup tr td th tbody thead tfoot colgroup caption rb rt rp rtc html head body'
+  ).split(' '),
+);
 const HTTP_URL = /^https?:\/\//i;
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const FILE_PROTOCOL = 'file:';
@@ -167,15 +187,52 @@ function unpinLocalUrls(root: Element, pageFolder: string): void {
   for (const link of root.querySelectorAll('a[href^="file:" i]')) link.removeAttribute('href');
 }
 
+/** The deepest nesting the page's tags ask for, counted in the text without parsing it. */
+function tagNestingEstimate(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const [, closing, name = '', selfClosing] of text.replace(NOT_MARKUP, '').matchAll(TAG)) {
+    if (NEVER_NESTED.has(name.toLowerCase()) || selfClosing === '/') continue;
+    depth = closing === '/' ? Math.max(0, depth - 1) : depth + 1;
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}
+
+/** How deep elements nest under `root` (root itself is 1), walked without recursion. */
+function nestingDepth(root: Element): number {
+  let deepest = 0;
+  const stack: { element: Element; depth: number }[] = [{ element: root, depth: 1 }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    deepest = Math.max(deepest, top.depth);
+    for (const child of top.element.children) stack.push({ element: child, depth: top.depth + 1 });
+  }
+  return deepest;
+}
+
 /** Parses a saved article page into a one-article input plus its own prev/next links. */
 export function parseHtmlPage(name: string, text: string, absolutePath: string): ParsedFile {
   if (text.length > MAX_PAGE_CHARS) {
     return lostArticle(name, `expected a saved article page under ${MAX_PAGE_CHARS} characters, got ${text.length}`);
   }
+  const estimate = tagNestingEstimate(text);
+  if (estimate > MAX_PAGE_DEPTH * TEXT_DEPTH_MARGIN) {
+    return lostArticle(
+      name,
+      `expected a saved article page nested at most ${MAX_PAGE_DEPTH} elements deep, got ${estimate}`,
+    );
+  }
   const fileUrl = pathToFileURL(absolutePath).href;
   const { window } = new (jsdom().JSDOM)(text, { url: fileUrl });
   try {
     const { document } = window;
+    const depth = nestingDepth(document.documentElement);
+    if (depth > MAX_PAGE_DEPTH) {
+      return lostArticle(
+        name,
+        `expected a saved article page nested at most ${MAX_PAGE_DEPTH} elements deep, got ${depth}`,
+      );
+    }
     const site = siteUrl(document);
     const article: Record<string, unknown> = { id: idFromFileName(name) };
     const title = pageTitle(document);

@@ -133,6 +133,10 @@ export function parseMarkdown(name: string, text: string): ParsedFile {
         const line = err.mark.line + YAML_LINE_OFFSET;
         return lostArticle(name, `invalid YAML front matter: ${err.reason}`, line, err.mark.column + 1);
       }
+      // js-yaml recurses per nesting level: `[[[[…` thousands deep overflows the stack (found by fuzzing).
+      if (err instanceof RangeError) {
+        return lostArticle(name, 'invalid YAML front matter: expected nesting a parser can read, got it too deep', 1);
+      }
       return lostArticle(name, `invalid front matter: ${err instanceof Error ? err.message : String(err)}`, 1);
     }
     const raw: unknown = parsed.data;

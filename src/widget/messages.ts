@@ -19,29 +19,31 @@ export interface OpenMessage {
   id: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+// Article ids never hold control characters (the corpus builder refuses them).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001F\u007F-\u009F]/;
+
+/** A plain object (as postMessage clones one), read by its own properties only: nothing inherited counts. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 export function isHeightMessage(value: unknown): value is HeightMessage {
-  return (
-    isRecord(value) &&
-    value.type === HEIGHT_MESSAGE &&
-    typeof value.height === 'number' &&
-    Number.isFinite(value.height) &&
-    value.height >= 0 &&
-    value.height <= MAX_HEIGHT
-  );
+  if (!isPlainRecord(value) || own(value, 'type') !== HEIGHT_MESSAGE) return false;
+  const height = own(value, 'height');
+  return typeof height === 'number' && Number.isFinite(height) && height >= 0 && height <= MAX_HEIGHT;
 }
 
 export function isOpenMessage(value: unknown): value is OpenMessage {
-  return (
-    isRecord(value) &&
-    value.type === OPEN_MESSAGE &&
-    typeof value.id === 'string' &&
-    value.id.trim() !== '' &&
-    value.id.length <= MAX_ID_LENGTH
-  );
+  if (!isPlainRecord(value) || own(value, 'type') !== OPEN_MESSAGE) return false;
+  const id = own(value, 'id');
+  return typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH && !CONTROL_CHARS.test(id);
 }
 
 /** The `parent` query parameter as an exact http(s) origin, or null when missing or anything else. */

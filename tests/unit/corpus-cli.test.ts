@@ -1,72 +1,18 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureDemoCorpus } from '../../src/cli/ensure-demo-corpus.ts';
 import { locateJsonError } from '../../src/cli/json-error.ts';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, main, parseArgs } from '../../src/cli/main.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseArgs } from '../../src/cli/main.ts';
 import { parseInputText } from '../../src/cli/read-inputs.ts';
 import { createHtmlSanitizer } from '../../src/cli/sanitize-html.ts';
-import type { Article, Manifest } from '../../src/corpus/types.ts';
-import { isChunk, isManifest } from '../../src/corpus/validate.ts';
+import { snapshot, useCliSandbox } from './cli-helpers.ts';
 
-let dir: string;
-let stdout: string[];
-let stderr: string[];
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'folio-cli-'));
-  stdout = [];
-  stderr = [];
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-function run(...argv: string[]): Promise<number> {
-  return main(argv, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l), cwd: dir });
-}
-
-async function put(name: string, content: string | unknown): Promise<void> {
-  const file = path.join(dir, name);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content));
-}
+const cli = useCliSandbox('folio-cli-');
+const { run, put, readManifest, readArticles, stdout, stderr } = cli;
 
 function article(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { id, title: `Title ${id}`, date: '2024-01-01', category: 'News', body: [`Text of ${id}.`], ...extra };
-}
-
-async function readManifest(out = 'out'): Promise<Manifest> {
-  const data: unknown = JSON.parse(await readFile(path.join(dir, out, 'manifest.json'), 'utf8'));
-  if (!isManifest(data)) throw new Error('not a manifest');
-  return data;
-}
-
-async function readArticles(out = 'out'): Promise<Article[]> {
-  const manifest = await readManifest(out);
-  const articles: Article[] = [];
-  for (const ref of manifest.chunks) {
-    const data: unknown = JSON.parse(await readFile(path.join(dir, out, ref.file), 'utf8'));
-    if (!isChunk(data)) throw new Error('not a chunk');
-    articles.push(...data.articles);
-  }
-  return articles;
-}
-
-/** Every file under `folder` with its content, to prove nothing changed. */
-async function snapshot(folder: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const name of await readdir(folder, { recursive: true })) {
-    const full = path.join(folder, name);
-    try {
-      files[name] = await readFile(full, 'utf8');
-    } catch {
-      files[name] = '(folder)';
-    }
-  }
-  return files;
 }
 
 describe('parseArgs', () => {
@@ -124,7 +70,7 @@ describe('corpus CLI', () => {
   it('fails with exit 1 listing every error and leaves --out untouched', async () => {
     await put('good.json', [article('a1')]);
     expect(await run('good.json', '--out', 'out')).toBe(EXIT_OK);
-    const before = await snapshot(path.join(dir, 'out'));
+    const before = await snapshot(path.join(cli.dir, 'out'));
 
     await put('bad.json', [article('b1', { date: '2023-02-30' }), article('b2', { title: '' }), article('a1')]);
     expect(await run('good.json', 'bad.json', '--out', 'out')).toBe(EXIT_FAILED);
@@ -135,8 +81,8 @@ describe('corpus CLI', () => {
       'error: bad.json articles[2] (id "a1") id: expected a unique id, got "a1" again (first at good.json articles[0])',
     ]);
     expect(stderr.join('\n')).toContain('out was left untouched');
-    expect(await snapshot(path.join(dir, 'out'))).toEqual(before);
-    expect((await readdir(dir)).sort()).toEqual(['bad.json', 'good.json', 'out']);
+    expect(await snapshot(path.join(cli.dir, 'out'))).toEqual(before);
+    expect((await readdir(cli.dir)).sort()).toEqual(['bad.json', 'good.json', 'out']);
   });
 
   it('skips invalid articles with --skip-invalid and lists them', async () => {
@@ -163,7 +109,7 @@ describe('corpus CLI', () => {
     );
     expect(await run('feed.ndjson', '--out', 'out')).toBe(EXIT_FAILED);
     expect(stderr.find((l) => l.startsWith('error:'))).toMatch(/^error: feed\.ndjson line 2 column 14: invalid JSON/);
-    stderr = [];
+    stderr.length = 0;
     expect(await run('feed.ndjson', '--out', 'out', '--skip-invalid')).toBe(EXIT_OK);
     expect((await readArticles()).map((a) => a.id)).toEqual(['n1', 'n3']);
     expect(stderr.some((l) => l.startsWith('skipped: feed.ndjson line 2'))).toBe(true);
@@ -183,19 +129,19 @@ describe('corpus CLI', () => {
     const firstChunk = (await readManifest()).chunks[0]?.file;
     await put('a.json', [article('a2')]);
     expect(await run('a.json', '--out', 'out')).toBe(EXIT_OK);
-    const files = await readdir(path.join(dir, 'out'));
+    const files = await readdir(path.join(cli.dir, 'out'));
     expect(files).not.toContain(firstChunk);
     // The manifest, one chunk and one part of the pre-built search index.
     expect(files).toHaveLength(3);
     expect(files.filter((f) => f.endsWith('.part'))).toHaveLength(1);
-    expect((await readdir(dir)).sort()).toEqual(['a.json', 'out']);
+    expect((await readdir(cli.dir)).sort()).toEqual(['a.json', 'out']);
   });
 
   it('refuses to replace a folder that is not a corpus', async () => {
     await put('a.json', [article('a1')]);
     await put('src/keep.ts', 'export {};');
     expect(await run('a.json', '--out', 'src')).toBe(EXIT_FAILED);
-    expect(await readFile(path.join(dir, 'src/keep.ts'), 'utf8')).toBe('export {};');
+    expect(await readFile(path.join(cli.dir, 'src/keep.ts'), 'utf8')).toBe('export {};');
   });
 
   it('does not read its own output folder as input', async () => {
@@ -237,7 +183,7 @@ describe('corpus CLI', () => {
     expect(local).toMatch(/^images\/[0-9a-f]{16}\.svg$/);
     expect(built?.images[1]?.src).toBe('https://example.org/remote.png');
     expect(built?.html).toBe(`<p>Inline <img src="${local}" alt=""></p>`);
-    const copied = await readFile(path.join(dir, 'out', local), 'utf8');
+    const copied = await readFile(path.join(cli.dir, 'out', local), 'utf8');
     expect(copied).toContain('viewBox="0 0 4 4"');
     expect(copied).not.toContain('script');
     expect(copied).not.toContain('onload');
@@ -267,7 +213,7 @@ describe('ensureDemoCorpus', () => {
     const log: string[] = [];
     expect(
       await ensureDemoCorpus(
-        dir,
+        cli.dir,
         (l) => log.push(l),
         (l) => log.push(l),
       ),
@@ -275,7 +221,7 @@ describe('ensureDemoCorpus', () => {
     expect((await readManifest('public/corpus')).title).toBe('Demo');
     expect(
       await ensureDemoCorpus(
-        dir,
+        cli.dir,
         (l) => log.push(l),
         (l) => log.push(l),
       ),

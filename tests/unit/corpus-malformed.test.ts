@@ -1,35 +1,14 @@
 /** Malformed input: every problem is reported with file, line, article and field, and --out stays untouched. */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT_FAILED, EXIT_OK, main } from '../../src/cli/main.ts';
+import { describe, expect, it } from 'vitest';
+import { EXIT_FAILED, EXIT_OK } from '../../src/cli/main.ts';
 import { MAX_TEXT_CHARS } from '../../src/corpus/validate.ts';
+import { useCliSandbox } from './cli-helpers.ts';
 
-let dir: string;
-let stdout: string[];
-let stderr: string[];
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'folio-malformed-'));
-  stdout = [];
-  stderr = [];
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-function run(...argv: string[]): Promise<number> {
-  return main(argv, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l), cwd: dir });
-}
-
-async function put(name: string, content: string): Promise<void> {
-  const file = path.join(dir, name);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, content);
-}
+const cli = useCliSandbox('folio-malformed-');
+const { run, put, stdout, stderr } = cli;
 
 const errors = (): string[] => stderr.filter((l) => l.startsWith('error:'));
 const GOOD = JSON.stringify([{ id: 'good', title: 'Good', date: '2024-01-01', category: null, body: ['Fine.'] }]);
@@ -143,8 +122,8 @@ describe('malformed input', () => {
   it('keeps --out untouched on any error, and counts errors and warnings apart', async () => {
     await put('good.json', GOOD);
     expect(await run('good.json', '--out', 'out')).toBe(EXIT_OK);
-    const before = await readdir(path.join(dir, 'out'));
-    const manifest = await readFile(path.join(dir, 'out', 'manifest.json'), 'utf8');
+    const before = await readdir(path.join(cli.dir, 'out'));
+    const manifest = await readFile(path.join(cli.dir, 'out', 'manifest.json'), 'utf8');
     await put(
       'warn.json',
       JSON.stringify([
@@ -157,7 +136,7 @@ describe('malformed input', () => {
       'warning: warn.json articles[0] (id "w") title: removed 1 control character (U+0007)',
     ]);
     expect(stderr).toContain('Build failed with 1 error and 1 warning; out was left untouched.');
-    expect(await readdir(path.join(dir, 'out'))).toEqual(before);
-    expect(await readFile(path.join(dir, 'out', 'manifest.json'), 'utf8')).toBe(manifest);
+    expect(await readdir(path.join(cli.dir, 'out'))).toEqual(before);
+    expect(await readFile(path.join(cli.dir, 'out', 'manifest.json'), 'utf8')).toBe(manifest);
   });
 });

@@ -122,6 +122,12 @@ describe('iframe messages', () => {
       expect(acceptOpen({ ...ok, data }, 'https://partner.example', parent)).toBeNull();
     }
     expect(isOpenMessage({ type: 'folio:open', id: 'x' })).toBe(true);
+    // Only own properties of a plain object count, and no id holds control characters.
+    expect(isOpenMessage(Object.create({ type: 'folio:open', id: 'x' }))).toBe(false);
+    expect(isOpenMessage(Object.assign(Object.create({ id: 'x' }), { type: 'folio:open' }))).toBe(false);
+    expect(isOpenMessage(Object.assign(new Map(), { type: 'folio:open', id: 'x' }))).toBe(false);
+    expect(isOpenMessage({ type: 'folio:open', id: 'x\u0000' })).toBe(false);
+    expect(isHeightMessage(Object.create({ type: 'folio:height', height: 5 }))).toBe(false);
   });
 
   it('guards height messages and builds them rounded and bounded', () => {
