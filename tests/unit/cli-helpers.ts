@@ -16,7 +16,7 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 const CLI_SCRIPT = path.join(REPO, 'src/cli/main.ts');
 const TSX = path.join(REPO, 'node_modules/.bin/tsx');
 /** A real CLI process: tsx start-up alone takes a second or two on a loaded machine. */
-const PROCESS_TIMEOUT_MS = 60_000;
+const PROCESS_TIMEOUT_MS = 180_000;
 const PROCESS_MAX_BUFFER = 64 * 1024 * 1024;
 
 export interface CliSandbox {
