@@ -104,6 +104,10 @@ async function corpusState(page: Page): Promise<{ hash: string; complete: boolea
 }
 
 test.describe('faults', () => {
+  // withDb runs its body with new Function, which the app's CSP (no 'unsafe-eval') refuses inside the page.
+  // The policy itself is tested in security.spec.ts; here the pages only need to be inspected.
+  test.use({ bypassCSP: true });
+
   test('an import killed mid-way resumes on the next launch, with no duplicate or missing article', async ({
     baseURL,
   }, testInfo) => {
@@ -117,6 +121,7 @@ test.describe('faults', () => {
         executablePath: findChromium(),
         args: CHROMIUM_ARGS,
         baseURL,
+        bypassCSP: true,
         serviceWorkers: 'block',
       });
     /** Serves the cut corpus; with `stall`, chunk requests past the first few never get an answer. */
