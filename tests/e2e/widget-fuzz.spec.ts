@@ -394,7 +394,6 @@ window.addEventListener('message', (event) => {
   const embedBefore = await frameState(embed);
   const partnerBefore = await frameState(page);
   const frameHeightBefore = (await frameElement.boundingBox())?.height;
-  const heightBefore = (await frameElement.boundingBox())?.height;
   const base = { validId: target.id, hostile: hostileStrings.slice(0, HOSTILE_SAMPLE) };
   const sent: Sent[] = [];
 
@@ -446,7 +445,12 @@ window.addEventListener('message', (event) => {
       shapes: 'height' as const,
     }),
   );
+  // Nothing from another origin or window moved the frame.
+  await page.waitForTimeout(SETTLE_MS);
+  expect((await frameElement.boundingBox())?.height).toBe(frameHeightBefore);
   // 5. To the partner page from the embed's own window, right origin, wrong shape.
+  // The documented snippet trusts that window and origin: a finite number there is a height it
+  // applies (clamped), so from here on only the clamp is checked.
   sent.push(
     await embed.evaluate(buildAndPost, {
       ...base,
@@ -477,9 +481,10 @@ window.addEventListener('message', (event) => {
   // The partner's recorder also logs the fuzz's own height look-alikes (that is what it was sent);
   // what must not change is what the partner snippet does with them: the frame's height.
   expect({ ...partnerAfter, heights: [] }).toEqual({ ...partnerBefore, heights: [] });
-  expect((await frameElement.boundingBox())?.height).toBe(frameHeightBefore);
+  const frameHeightAfter = (await frameElement.boundingBox())?.height ?? 0;
+  expect(frameHeightAfter).toBeGreaterThanOrEqual(200);
+  expect(frameHeightAfter).toBeLessThanOrEqual(20_000);
   expect(embedAfter.polluted || partnerAfter.polluted).toBe(false);
-  expect((await frameElement.boundingBox())?.height).toBe(heightBefore);
   expect(page.url()).toBe(`${partner}/fuzz.html`);
   expect(errors).toEqual([]);
 
