@@ -269,7 +269,9 @@ function buildAndPost(args: {
 async function recordFrames(page: Page, errors: string[]): Promise<void> {
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
+    // The fixture servers have no favicon: the browser's own request for it is not the widget's doing.
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico'))
+      errors.push(`console: ${message.text()} (${message.location().url})`);
   });
   await page.addInitScript(() => {
     const log: string[] = [];
@@ -281,7 +283,15 @@ async function recordFrames(page: Page, errors: string[]): Promise<void> {
     window.addEventListener('message', (event) => {
       const data: unknown = event.data;
       if (typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'folio:height')
-        heights.push(event.origin === location.origin ? -1 : Number((data as { height?: unknown }).height));
+        heights.push(
+          event.origin === location.origin
+            ? -1
+            : // Not Number(): a fuzzed height may be an object with no prototype, which Number() throws on.
+              (() => {
+                const h = (data as { height?: unknown }).height;
+                return typeof h === 'number' ? h : Number.NaN;
+              })(),
+        );
     });
   });
 }
