@@ -21,8 +21,8 @@ const READY = existsSync(`${HOSTILE}/manifest.json`);
 /** Importing ~7,000 articles and building nothing (the index is pre-built) on a loaded machine. */
 const IMPORT_TIMEOUT_MS = 120_000;
 /** Every n-th article / query of each list (every canary is used): a sample that fits a loaded CI machine. */
-const XSS_ARTICLE_STEP = 150;
-const NAUGHTY_ARTICLE_STEP = 6;
+const XSS_ARTICLE_STEP = 100;
+const NAUGHTY_ARTICLE_STEP = 4;
 const XSS_QUERY_STEP = 80;
 const NAUGHTY_QUERY_STEP = 8;
 /** How long one search may take to answer before the next query goes in anyway. */
