@@ -43,9 +43,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import MiniSearch, { type Options as MiniSearchOptions, type SearchOptions } from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
 import { buildCorpus } from '../src/corpus/build.ts';
 import type { Article, Chunk } from '../src/corpus/types.ts';
+import { MINI_OPTIONS } from './lib/minisearch-config.ts';
 import {
   addArticles,
   compactEngine,
@@ -87,10 +88,9 @@ const P50 = 0.5;
 const P95 = 0.95;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-const MINISEARCH_TITLE_BOOST = 2;
-const MINISEARCH_MIN_FUZZY_LENGTH = 4;
 
 const HAN_RUN = /\p{Script=Han}+/gu;
+const HAN_CHAR = /\p{Script=Han}/u;
 const EDGE_NON_WORD = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 
 export interface Query {
@@ -424,42 +424,12 @@ export function ours(ranking: Partial<RankingParams> = {}): Contender {
   };
 }
 
-const MINI_SPLIT = /[^\p{L}\p{N}]+/u;
-const HAN_CHAR = /\p{Script=Han}/u;
-
-/** MiniSearch's own splitting for Latin text; Han runs become overlapping character pairs. */
-function miniTokenize(text: string): string[] {
-  const terms: string[] = [];
-  for (const part of text.split(MINI_SPLIT)) {
-    if (part === '') continue;
-    if (!HAN_CHAR.test(part)) {
-      terms.push(part);
-      continue;
-    }
-    // Split mixed runs (iPhone发布) into Latin and Han pieces, then pair the Han characters.
-    for (const piece of part.match(/\p{Script=Han}+|[^\p{Script=Han}]+/gu) ?? []) {
-      const chars = [...piece];
-      if (!HAN_CHAR.test(piece)) terms.push(piece);
-      else if (chars.length === 1) terms.push(piece);
-      else for (let i = 0; i + 1 < chars.length; i += 1) terms.push(`${chars[i]}${chars[i + 1]}`);
-    }
-  }
-  return terms;
-}
-
 /** The baseline, configured for the same job: title boost, prefix on the last word, one typo from 4 letters. */
 export function miniSearch(combineWith: 'OR' | 'AND' = 'OR'): Contender {
-  const searchOptions: SearchOptions = {
-    combineWith,
-    boost: { title: MINISEARCH_TITLE_BOOST },
-    prefix: (_term, index, terms) => index === terms.length - 1,
-    fuzzy: (term) => (term.length >= MINISEARCH_MIN_FUZZY_LENGTH && !/[\d\p{Script=Han}]/u.test(term) ? 1 : false),
-  };
-  const options: MiniSearchOptions<SearchDoc> = {
-    idField: 'ord',
-    fields: ['title', 'text'],
-    tokenize: miniTokenize,
-    searchOptions: { ...searchOptions, tokenize: miniTokenize },
+  // The shared baseline (bench/lib/minisearch-config.ts), as the in-browser engines page runs it.
+  const options: Options<SearchDoc> = {
+    ...MINI_OPTIONS,
+    searchOptions: { ...MINI_OPTIONS.searchOptions, combineWith },
   };
   let index: MiniSearch<SearchDoc> | null = null;
   let ids: string[] = [];
