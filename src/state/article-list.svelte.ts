@@ -15,15 +15,6 @@ const MAX_CACHED_PAGES = 40;
 /** Reads in flight at once: the nearest pages first, and a fling does not queue up a backlog. */
 const MAX_READS = 2;
 
-/**
- * The library's import counter (`Library.revision`, bumped after each chunk a first import writes).
- * Read defensively: a library without it imports before any list is shown, so lists never change.
- */
-export function importRevision(library: object): number {
-  const value: unknown = (library as { revision?: unknown }).revision;
-  return typeof value === 'number' ? value : 0;
-}
-
 /** Where a list's rows come from: ListSource over IndexedDB (a stand-in in unit tests). */
 export interface RowSource {
   /** Counts the rows again; the count. */
