@@ -1,5 +1,5 @@
-import { CorpusError, isQuotaError, loadCorpus, type LoadProgress } from '../corpus/load.ts';
-import type { Manifest } from '../corpus/types.ts';
+import { CorpusError, fetchChunk, isQuotaError, loadCorpus, type LoadProgress } from '../corpus/load.ts';
+import type { Article, Chunk, Manifest } from '../corpus/types.ts';
 import { articleHealth, readCorpusState } from '../storage/articles.ts';
 import { isNewerSchemaError, openFolioDB, type FolioDatabase } from '../storage/db.ts';
 
@@ -29,6 +29,11 @@ export class Library {
   /** Corrupt or missing records are being rewritten from the corpus. */
   repairing = $state(false);
   db = $state.raw<FolioDatabase | null>(null);
+  /**
+   * Every article of `manifest` is in IndexedDB: a complete stored corpus (shown at once, before
+   * the manifest is revalidated), or an import that ended. Search may build from IndexedDB then.
+   */
+  complete = $state(false);
 
   readonly manifestUrl: string;
   readonly dbName: string;
@@ -36,6 +41,9 @@ export class Library {
   #repair: Promise<void> | null = null;
   /** A corrupt record starts one repair per open(): offline, a failing repair must not loop. */
   #repairTried = false;
+  /** Chunks read for articles not imported yet (search results during a first import), by file. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
+  #chunks = new Map<string, Promise<Chunk>>();
 
   constructor(manifestUrl: string, dbName: string) {
     this.manifestUrl = manifestUrl;
@@ -53,6 +61,11 @@ export class Library {
     try {
       this.db ??= await this.#connect();
       const db = this.db;
+      // A complete stored corpus is readable now: routes and search need not wait for the network.
+      const stored = await readCorpusState(db).catch(() => undefined);
+      if (abort.signal.aborted) return;
+      this.complete = stored?.complete === true && stored.manifestUrl === this.manifestUrl;
+      if (this.complete && stored) this.manifest = stored.manifest;
       const result = await loadCorpus(db, this.manifestUrl, {
         signal: abort.signal,
         onProgress: (p) => {
@@ -62,6 +75,7 @@ export class Library {
         },
         onReadable: (manifest) => {
           if (abort.signal.aborted) return;
+          if (manifest.hash !== this.manifest?.hash) this.complete = false;
           this.manifest = manifest;
           this.revision += 1;
         },
@@ -72,6 +86,7 @@ export class Library {
       if (abort.signal.aborted) return;
       this.manifest = result.manifest;
       if (result.source === 'imported') this.revision += 1;
+      this.complete = true;
       this.status = 'ready';
       // A record lost or added behind our back (cleared by hand, a crashed write): repair it.
       if (result.source === 'stored') void this.#checkCount(db, result.manifest);
@@ -127,6 +142,37 @@ export class Library {
       if ((await db.count('articles')) !== manifest.count) await this.repair();
     } catch (err) {
       console.warn('Folio: could not check the stored articles', err);
+    }
+  }
+
+  /**
+   * An article that is not in IndexedDB yet, read from its chunk of the current corpus (fetched and
+   * verified; usually from the HTTP cache or the precache): search answers from the pre-built index
+   * during a first import, before every article is written. The last few chunks are kept.
+   */
+  async articleFromCorpus(ord: number, id: string): Promise<Article | undefined> {
+    const manifest = this.manifest;
+    if (!manifest) return undefined;
+    let first = 0;
+    const ref = manifest.chunks.find((c) => {
+      const inside = ord >= first && ord < first + c.count;
+      first += c.count;
+      return inside;
+    });
+    if (!ref) return undefined;
+    let chunk = this.#chunks.get(ref.file);
+    if (!chunk) {
+      chunk = fetchChunk(this.manifestUrl, ref, globalThis.fetch.bind(globalThis));
+      this.#chunks.set(ref.file, chunk);
+      chunk.catch(() => this.#chunks.delete(ref.file));
+      // Bounded: a chunk is up to a few MB parsed; search pages touch few at a time.
+      const oldest = this.#chunks.keys().next().value;
+      if (this.#chunks.size > 4 && oldest !== undefined) this.#chunks.delete(oldest);
+    }
+    try {
+      return (await chunk).articles.find((a) => a.id === id);
+    } catch {
+      return undefined;
     }
   }
 

@@ -6,6 +6,11 @@ import type { FolioDatabase } from '../storage/db.ts';
 import { articlesInOrder } from '../storage/search-index.ts';
 import type { SearchBackend } from './search.svelte.ts';
 
+/** Whether the corpus ships an index this engine can load (no article needed from IndexedDB). */
+export function hasPrebuiltIndex(manifest: Manifest): boolean {
+  return manifest.indexVersion === ENGINE_VERSION && (manifest.index?.length ?? 0) > 0;
+}
+
 /** Articles read from IndexedDB and posted to the worker at a time. */
 const BUILD_BATCH = 500;
 
@@ -24,6 +29,10 @@ export class SearchService implements SearchBackend {
   /** Searches asked for before the corpus is ready wait for the worker instead of failing. */
   #started: Promise<SearchClient>;
   #resolveStarted: (client: SearchClient) => void = () => {};
+  /** The corpus whose articles are all in IndexedDB (a build may read them). */
+  #storedHash = '';
+  /** The worker found no index before the articles were all stored: it builds once they are. */
+  #pendingBuild: (() => void) | null = null;
 
   constructor() {
     this.#started = new Promise((resolve) => (this.#resolveStarted = resolve));
@@ -35,6 +44,7 @@ export class SearchService implements SearchBackend {
   start(db: FolioDatabase, manifest: Manifest, manifestUrl: string): void {
     if (this.#corpusHash === manifest.hash) return;
     this.#client?.terminate();
+    this.#pendingBuild = null;
     this.#corpusHash = manifest.hash;
     this.ready = false;
     this.error = null;
@@ -46,7 +56,11 @@ export class SearchService implements SearchBackend {
         this.source = source === 'build' ? 'build' : source === 'prebuilt' ? 'prebuilt' : 'cache';
         this.progress = { done: manifest.count, total: manifest.count };
       },
-      onUnbuilt: () => void this.#build(db, client, manifest),
+      onUnbuilt: () => {
+        const build = () => void this.#build(db, client, manifest);
+        if (this.#storedHash === manifest.hash) build();
+        else this.#pendingBuild = build;
+      },
       onError: (message) => (this.error = message),
     });
     this.#client = client;
@@ -61,11 +75,21 @@ export class SearchService implements SearchBackend {
     });
   }
 
+  /** Every article of the corpus `hash` is in IndexedDB now: a build that waited for them starts. */
+  articlesStored(hash: string): void {
+    this.#storedHash = hash;
+    if (hash !== this.#corpusHash || !this.#pendingBuild) return;
+    const build = this.#pendingBuild;
+    this.#pendingBuild = null;
+    build();
+  }
+
   /** Stops the worker: the widget calls it when its element leaves the page. */
   stop(): void {
     const client = this.#client;
     this.#client = null;
     this.#corpusHash = '';
+    this.#pendingBuild = null;
     this.ready = false;
     client?.terminate();
   }

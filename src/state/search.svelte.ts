@@ -19,6 +19,14 @@ export interface ResultItem {
   article: Article;
 }
 
+/**
+ * Where a hit's article comes from when IndexedDB lacks it: during a first import the index (cached
+ * or pre-built) knows articles not written yet, which the library reads from their corpus chunk.
+ */
+export type MissingArticle = (hit: SearchHit) => Promise<Article | undefined>;
+
+const noArticle: MissingArticle = () => Promise.resolve(undefined);
+
 /** The search page's query, filters and results; the URL mirrors the params. */
 export class SearchState {
   params = $state<SearchParams>({ q: '' });
@@ -32,12 +40,14 @@ export class SearchState {
   error = $state.raw<unknown>(null);
   readonly #db: FolioDatabase;
   readonly #backend: SearchBackend;
+  readonly #missing: MissingArticle;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #generation = 0;
 
-  constructor(db: FolioDatabase, backend: SearchBackend, params: SearchParams) {
+  constructor(db: FolioDatabase, backend: SearchBackend, params: SearchParams, missing: MissingArticle = noArticle) {
     this.#db = db;
     this.#backend = backend;
+    this.#missing = missing;
     this.params = params;
   }
 
@@ -65,7 +75,9 @@ export class SearchState {
       if (params.from !== undefined) filters.from = String(params.from);
       if (params.to !== undefined) filters.to = String(params.to);
       const result = await this.#backend.search(params.q, { limit, filters, sort: params.sort ?? 'relevance' });
-      const articles = await Promise.all(result.hits.map((hit) => getArticle(this.#db, hit.id)));
+      const articles = await Promise.all(
+        result.hits.map(async (hit) => (await getArticle(this.#db, hit.id)) ?? this.#missing(hit)),
+      );
       // A newer search started meanwhile: its answer wins.
       if (generation !== this.#generation) return;
       this.items = result.hits.flatMap((hit, i) => {

@@ -1,6 +1,8 @@
 import { expect, type Page } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { E2E_DIST } from './paths.ts';
 
 /** Serves the app's corpus/ URLs from another built corpus folder. */
 export async function serveCorpus(page: Page, dir: string, delayMs = 0): Promise<void> {
@@ -69,4 +71,56 @@ export async function readBuiltCorpus(dir: string): Promise<BuiltArticle[]> {
     articles.push(...data.articles);
   }
   return articles;
+}
+
+export interface BuiltManifest {
+  hash: string;
+  count: number;
+  chunks: { file: string; hash: string; count: number }[];
+  index?: unknown;
+  indexVersion?: unknown;
+  [key: string]: unknown;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The demo corpus cut into `parts` chunks in `dir` (edited first by `edit`). Without `keepIndex`
+ * the manifest lists no pre-built search index, so the browser builds one from the articles; with
+ * it the demo's index stays (same articles, same ords).
+ */
+export async function cutCorpus(
+  dir: string,
+  parts: number,
+  edit: (articles: BuiltArticle[]) => void = () => {},
+  { keepIndex = false }: { keepIndex?: boolean } = {},
+): Promise<{ articles: BuiltArticle[]; manifest: BuiltManifest }> {
+  const source = `${E2E_DIST}/corpus`;
+  const manifest = JSON.parse(await readFile(`${source}/manifest.json`, 'utf8')) as BuiltManifest;
+  const articles: BuiltArticle[] = [];
+  for (const chunk of manifest.chunks) {
+    const data = JSON.parse(await readFile(`${source}/${chunk.file}`, 'utf8')) as { articles: BuiltArticle[] };
+    articles.push(...data.articles);
+  }
+  edit(articles);
+  await mkdir(dir, { recursive: true });
+  const size = Math.ceil(articles.length / parts);
+  const chunks: BuiltManifest['chunks'] = [];
+  for (let i = 0; i < articles.length; i += size) {
+    const slice = articles.slice(i, i + size);
+    const text = JSON.stringify({ format: 1, articles: slice });
+    const hash = sha256(text);
+    const file = `articles-${hash.slice(0, 16)}.json`;
+    await writeFile(join(dir, file), text);
+    chunks.push({ file, hash, count: slice.length });
+  }
+  const { index, indexVersion, ...rest } = manifest;
+  const kept = keepIndex ? { index, indexVersion } : {};
+  if (keepIndex && Array.isArray(index)) {
+    for (const ref of index as { file: string }[])
+      await writeFile(join(dir, ref.file), await readFile(join(source, ref.file)));
+  }
+  const cut: BuiltManifest = { ...rest, ...kept, chunks, hash: sha256(chunks.map((c) => c.hash).join()) };
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(cut));
+  return { articles, manifest: cut };
 }
