@@ -152,7 +152,8 @@ async function heapAfterGc(session: Session): Promise<RunFigures['heap']> {
   } catch {
     workerMiB = null;
   }
-  return { mainMiB: main.usedSize / MIB, workerMiB };
+  // Typed arrays live in ArrayBuffer backing stores, outside the V8 heap proper: count them too.
+  return { mainMiB: (main.usedSize + (main.backingStorageSize ?? 0)) / MIB, workerMiB };
 }
 
 /** Attaches (non-flattened, so no Playwright session plumbing is needed) to the worker target. */
@@ -180,9 +181,9 @@ async function workerHeap(cdp: CDPSession): Promise<number | null> {
     });
   await call('HeapProfiler.enable');
   await call('HeapProfiler.collectGarbage');
-  const usage = (await call('Runtime.getHeapUsage')) as { usedSize: number };
+  const usage = (await call('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
   await cdp.send('Target.detachFromTarget', { sessionId });
-  return usage.usedSize / MIB;
+  return (usage.usedSize + (usage.backingStorageSize ?? 0)) / MIB;
 }
 
 async function measureFloor(executablePath: string, baseUrl: string): Promise<number> {

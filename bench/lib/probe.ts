@@ -78,7 +78,7 @@ export const PROBE_SCRIPT = String.raw`
     }
     postMessage(message, ...rest) {
       if (message && message.type === 'search') posted.set(message.id, performance.now());
-      if (message && (message.type === 'init' || message.type === 'import') && !('workerReady' in marks)) indexStartedAt = performance.now();
+      if (message && (message.type === 'init' || message.type === 'import' || message.type === 'load') && !('workerReady' in marks)) indexStartedAt = performance.now();
       return super.postMessage(message, ...rest);
     }
   };

@@ -451,7 +451,7 @@ export function benchmarksSection(summaries: readonly CorpusSummary[], context: 
       'the pre-built index parts (`JSON.parse` + `importIndex`), query times (limit 20). Not run for `scale-100k` ' +
       "(minutes under throttling; its index import is the app's, in the worker); `--quick` skips the builds for en-reuters.",
     '- Long tasks: a `longtask` PerformanceObserver added with `addInitScript`. Heap: after ' +
-      '`HeapProfiler.collectGarbage`, `Runtime.getHeapUsage` of the page and of the search worker.',
+      '`HeapProfiler.collectGarbage`, `Runtime.getHeapUsage` (used heap plus ArrayBuffer backing stores) of the page and of the search worker.',
     '- gzip sizes are of the built files (level 6, as served). "App JS at start": the scripts index.html loads. ' +
       'Widget JS: `widget/folio-reader.js` of the widget build.',
     '',

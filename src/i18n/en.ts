@@ -42,6 +42,7 @@ export const en = {
   loadingProgress: 'Saving articles for offline reading: {written} of {total}',
   loadingLabel: 'Import progress',
   loading: 'Loading…',
+  viewLoadFailed: 'This page could not be loaded. Check the connection, then reload.',
   errorHeading: 'The library could not be opened',
   errorNetwork: 'Folio could not download the articles. Check your connection and try again.',
   errorInvalid: 'The article collection is damaged or not a Folio corpus, so it cannot be shown.',

@@ -30,7 +30,20 @@ export function translate(locale: Locale, key: MessageKey, params: Record<string
 export function formatDate(locale: Locale, date: string): string {
   const d = new Date(date.length === 10 ? `${date}T00:00:00Z` : date);
   if (Number.isNaN(d.getTime())) return date;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+  return dateFormat(locale).format(d);
+}
+
+// Making an Intl.DateTimeFormat costs far more than formatting with one (a results page formats
+// dozens of dates per keystroke): one per locale, made on first use.
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
+
+function dateFormat(locale: Locale): Intl.DateTimeFormat {
+  let format = dateFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+    dateFormats.set(locale, format);
+  }
+  return format;
 }
 
 export function formatMonth(locale: Locale, year: number, month: number): string {

@@ -43,6 +43,7 @@ export const zhCN: Messages = {
   loadingProgress: '正在保存文章以便离线阅读：{written} / {total}',
   loadingLabel: '导入进度',
   loading: '加载中…',
+  viewLoadFailed: '无法加载此页面。请检查网络连接，然后重新加载。',
   errorHeading: '无法打开文库',
   errorNetwork: 'Folio 无法下载文章。请检查网络连接后重试。',
   errorInvalid: '文章合集已损坏，或不是 Folio 文库，无法显示。',

@@ -1,4 +1,4 @@
-import { Workbox } from 'workbox-window';
+import type { Workbox } from 'workbox-window';
 import {
   onControllerChange,
   promptForWaiting,
@@ -63,18 +63,31 @@ export class AppUpdates {
       return () => {};
     }
     this.#hadController = Boolean(navigator.serviceWorker.controller);
-    const wb = new Workbox(SW_URL, { scope: SW_SCOPE });
-    this.#wb = wb;
-    wb.addEventListener('waiting', this.#onWaiting);
+    let stopped = false;
     this.#listen(navigator.serviceWorker, 'controllerchange', this.#onControllerChange);
     this.#listen(document, 'visibilitychange', this.check);
     this.#listen(window, 'online', this.check);
     const timer = setInterval(this.check, UPDATE_CHECK_INTERVAL_MS);
     this.#stop.push(() => clearInterval(timer));
-    void this.#register(wb);
+    // workbox-window is loaded after the first screen: registering can wait, the first paint cannot.
+    import('workbox-window').then(
+      ({ Workbox }) => {
+        if (stopped) return;
+        const wb = new Workbox(SW_URL, { scope: SW_SCOPE });
+        this.#wb = wb;
+        wb.addEventListener('waiting', this.#onWaiting);
+        this.#stop.push(() => wb.removeEventListener('waiting', this.#onWaiting));
+        void this.#register(wb);
+      },
+      (err: unknown) => {
+        this.failed = true;
+        this.offlineOff = true;
+        console.warn('Folio: the service worker could not be registered; offline reading is unavailable', err);
+      },
+    );
     return () => {
+      stopped = true;
       for (const stop of this.#stop.splice(0)) stop();
-      wb.removeEventListener('waiting', this.#onWaiting);
     };
   }
 
