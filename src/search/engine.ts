@@ -188,6 +188,17 @@ class GrowableU32 {
   trim(): void {
     if (this.data.length > this.length) this.data = this.data.slice(0, this.length);
   }
+
+  /** Takes `data` as its contents, without copying (a restored snapshot's arrays). */
+  adopt(data: Uint32Array): void {
+    this.data = data;
+    this.length = data.length;
+  }
+
+  /** A copy of the contents, exactly as long (a structured clone copies a view's whole buffer). */
+  copy(): Uint32Array {
+    return this.data.slice(0, this.length);
+  }
 }
 
 function createFlexDocument(): FlexDocument {
@@ -206,8 +217,9 @@ export class Engine {
   readonly ranking: RankingParams;
   index: FlexDocument = createFlexDocument();
   // Vocabulary: term ↔ id, and how often each term occurs in all fields (collection frequency).
-  readonly terms: string[] = [];
-  readonly termIds = new Map<string, number>();
+  terms: string[] = [];
+  /** Term → id; a restored snapshot builds it only when the vocabulary grows (look-ups use sortedIds). */
+  termIds: Map<string, number> | null = new Map<string, number>();
   readonly termCounts = new GrowableU32();
   /** Per term id: 1 for a CJK character. */
   readonly cjkTerms = new GrowableU32();
@@ -223,23 +235,24 @@ export class Engine {
   readonly filterStart = new GrowableU32();
   readonly filterWords = new GrowableU32();
   // Per ord: the stored fields filters and hits need.
-  readonly ids: (string | undefined)[] = [];
-  readonly dates: (string | null)[] = [];
+  ids: (string | undefined)[] = [];
+  dates: (string | null)[] = [];
   readonly categoryCodes = new GrowableU32();
   readonly langCodes = new GrowableU32();
-  readonly categories: (string | null)[] = [null];
-  readonly langs: string[] = [];
+  categories: (string | null)[] = [null];
+  langs: string[] = [];
   docCount = 0;
   titleTokens = 0;
   bodyTokens = 0;
-  // Built on demand for prefix and typo look-ups; dropped whenever the vocabulary grows.
-  sortedTerms: string[] | null = null;
+  // Built on demand (or restored) for exact, prefix and typo look-ups; dropped whenever the vocabulary grows.
+  /** Term ids in term order (code units). */
+  sortedIds: Uint32Array | null = null;
   /**
    * An imported index answers from these postings (per field: title, body), derived from the forward
    * index at import, instead of FlexSearch's: importing them is a few passes over typed arrays.
    */
   postingLists: FieldPostings[] | null = null;
-  typoBuckets: TypoBucket[] | null = null;
+  typoBuckets: TypoBuckets | null = null;
   // Scratch space for searches, reused: group bits per ord, stamps per ord, query slots per term id.
   masks = new Uint32Array(0);
   stamps = new Uint32Array(0);
@@ -275,15 +288,26 @@ export function toSearchDoc(article: Article): SearchDoc {
   };
 }
 
+/** The term → id map, built from the vocabulary when a restored engine first needs it. */
+function termIdMap(engine: Engine): Map<string, number> {
+  if (!engine.termIds) {
+    const map = new Map<string, number>();
+    engine.terms.forEach((term, id) => map.set(term, id));
+    engine.termIds = map;
+  }
+  return engine.termIds;
+}
+
 function internTerm(engine: Engine, term: string, cjk: boolean): number {
-  let id = engine.termIds.get(term);
+  const termIds = termIdMap(engine);
+  let id = termIds.get(term);
   if (id === undefined) {
     id = engine.terms.length;
     engine.terms.push(term);
-    engine.termIds.set(term, id);
+    termIds.set(term, id);
     engine.termCounts.push(0);
     engine.cjkTerms.push(cjk ? 1 : 0);
-    engine.sortedTerms = null;
+    engine.sortedIds = null;
     engine.typoBuckets = null;
   }
   return id;
@@ -530,9 +554,33 @@ interface Expansion {
   weight: number;
 }
 
-function sortedTerms(engine: Engine): string[] {
-  engine.sortedTerms ??= [...engine.terms].sort();
-  return engine.sortedTerms;
+function sortedIds(engine: Engine): Uint32Array {
+  if (!engine.sortedIds) {
+    const termIds = termIdMap(engine);
+    engine.sortedIds = Uint32Array.from([...engine.terms].sort(), (term) => termIds.get(term) ?? 0);
+  }
+  return engine.sortedIds;
+}
+
+/** Index in sortedIds of the first term not below `term`. */
+function lowerBound(engine: Engine, sorted: Uint32Array, term: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((engine.terms[sorted[mid] ?? 0] ?? '') < term) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The id of `term`, if the vocabulary has it: the map when there is one, else a binary search. */
+function findTerm(engine: Engine, term: string): number | undefined {
+  if (engine.termIds) return engine.termIds.get(term);
+  const sorted = sortedIds(engine);
+  const at = lowerBound(engine, sorted, term);
+  const id = sorted[at];
+  return id !== undefined && engine.terms[id] === term ? id : undefined;
 }
 
 const SIGNATURE_BITS = 32;
@@ -552,23 +600,44 @@ function popcount(value: number): number {
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
 }
 
-interface TypoBucket {
-  ids: number[];
-  signatures: number[];
+/**
+ * Typo candidates by length (ascending ids within a length): the terms of length n are
+ * ids[starts[n] .. starts[n + 1]), with their letter signatures beside them.
+ */
+interface TypoBuckets {
+  starts: Uint32Array;
+  ids: Uint32Array;
+  signatures: Int32Array;
 }
 
 /** Typo candidates by length: only words within one character of the query's length are compared. */
-function typoBuckets(engine: Engine): TypoBucket[] {
+function typoBuckets(engine: Engine): TypoBuckets {
   if (engine.typoBuckets) return engine.typoBuckets;
-  const buckets: TypoBucket[] = [];
+  const eligible: number[] = [];
+  let longest = 0;
   engine.terms.forEach((term, id) => {
     if (!typoEligible(term)) return;
-    const bucket = (buckets[term.length] ??= { ids: [], signatures: [] });
-    bucket.ids.push(id);
-    bucket.signatures.push(letterSignature(term));
+    eligible.push(id);
+    longest = Math.max(longest, term.length);
   });
-  engine.typoBuckets = buckets;
-  return buckets;
+  const starts = new Uint32Array(longest + 2);
+  for (const id of eligible) {
+    const length = engine.terms[id]?.length ?? 0;
+    starts[length + 1] = (starts[length + 1] ?? 0) + 1;
+  }
+  for (let n = 1; n < starts.length; n += 1) starts[n] = (starts[n] ?? 0) + (starts[n - 1] ?? 0);
+  const next = starts.slice(0, longest + 1);
+  const ids = new Uint32Array(eligible.length);
+  const signatures = new Int32Array(eligible.length);
+  for (const id of eligible) {
+    const term = engine.terms[id] ?? '';
+    const at = next[term.length] ?? 0;
+    ids[at] = id;
+    signatures[at] = letterSignature(term);
+    next[term.length] = at + 1;
+  }
+  engine.typoBuckets = { starts, ids, signatures };
+  return engine.typoBuckets;
 }
 
 function mostFrequent(engine: Engine, ids: number[], keep: number): number[] {
@@ -578,32 +647,31 @@ function mostFrequent(engine: Engine, ids: number[], keep: number): number[] {
 }
 
 function completions(engine: Engine, prefix: string): number[] {
-  const sorted = sortedTerms(engine);
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((sorted[mid] ?? '') < prefix) low = mid + 1;
-    else high = mid;
-  }
+  const sorted = sortedIds(engine);
   const ids: number[] = [];
-  for (let i = low; i < sorted.length; i += 1) {
-    const term = sorted[i] ?? '';
+  for (let i = lowerBound(engine, sorted, prefix); i < sorted.length; i += 1) {
+    const id = sorted[i] ?? 0;
+    const term = engine.terms[id] ?? '';
     if (!term.startsWith(prefix)) break;
-    if (term !== prefix) ids.push(engine.termIds.get(term) ?? 0);
+    if (term !== prefix) ids.push(id);
   }
   return mostFrequent(engine, ids, MAX_PREFIX_EXPANSIONS);
 }
 
+/** The bucket range [first, end) of typo candidates `length` characters long. */
+function bucketRange({ starts }: TypoBuckets, length: number): [number, number] {
+  if (length < 0 || length + 1 >= starts.length) return [0, 0];
+  return [starts[length] ?? 0, starts[length + 1] ?? 0];
+}
+
 function typoNeighbours(engine: Engine, term: string, exactId: number | undefined): number[] {
   const buckets = typoBuckets(engine);
+  const { ids: candidates, signatures } = buckets;
   const signature = letterSignature(term);
   const ids: number[] = [];
   for (let length = term.length - 1; length <= term.length + 1; length += 1) {
-    const bucket = buckets[length];
-    if (!bucket) continue;
-    const { ids: candidates, signatures } = bucket;
-    for (let i = 0; i < candidates.length; i += 1) {
+    const [first, end] = bucketRange(buckets, length);
+    for (let i = first; i < end; i += 1) {
       if (popcount(signature ^ (signatures[i] ?? 0)) > MAX_SIGNATURE_CHANGES) continue;
       const id = candidates[i] ?? 0;
       if (id !== exactId && withinOneEdit(term, engine.terms[id] ?? '')) ids.push(id);
@@ -616,17 +684,18 @@ function typoNeighbours(engine: Engine, term: string, exactId: number | undefine
 function typoCompletions(engine: Engine, prefix: string): number[] {
   const ids: number[] = [];
   const buckets = typoBuckets(engine);
-  for (let length = prefix.length - 1; length < buckets.length; length += 1) {
-    for (const id of buckets[length]?.ids ?? []) {
-      if (prefixWithinOneEdit(prefix, engine.terms[id] ?? '')) ids.push(id);
-    }
+  const shortest = Math.max(0, prefix.length - 1);
+  const first = shortest < buckets.starts.length ? (buckets.starts[shortest] ?? 0) : buckets.ids.length;
+  for (let i = first; i < buckets.ids.length; i += 1) {
+    const id = buckets.ids[i] ?? 0;
+    if (prefixWithinOneEdit(prefix, engine.terms[id] ?? '')) ids.push(id);
   }
   return mostFrequent(engine, ids, MAX_PREFIX_EXPANSIONS);
 }
 
 function expandWord(engine: Engine, group: { term: string; prefix: boolean }): Expansion[] {
   const { prefixWeight, knownTypoWeight } = engine.ranking;
-  const exact = engine.termIds.get(group.term);
+  const exact = findTerm(engine, group.term);
   const typoWeight = exact === undefined ? engine.ranking.typoWeight : knownTypoWeight;
   const expansions: Expansion[] = exact === undefined ? [] : [{ id: exact, weight: 1 }];
   if (group.prefix) {
@@ -798,7 +867,7 @@ function plan(engine: Engine, parsed: QueryGroup[]): Plan {
       planned.slotCount[g] = 1;
       slot += 1;
     } else {
-      const ids = group.chars.map((ch) => engine.termIds.get(ch));
+      const ids = group.chars.map((ch) => findTerm(engine, ch));
       collection = 1;
       ids.forEach((id, j) => {
         if (id !== undefined) addSlot(id, slot + j, 1);
@@ -1297,5 +1366,232 @@ export function importIndex(
   compactEngine(engine);
   const ascending = docs.ords.every((ord, i) => i === 0 || ord > (docs.ords[i - 1] ?? 0));
   engine.postingLists = buildPostings(engine, ascending ? docs.ords : [...docs.ords].sort((a, b) => a - b));
+  return engine;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshot: the IndexedDB cache
+
+/** Bump when IndexSnapshot's layout changes (ENGINE_VERSION covers tokenizing and ranking). */
+export const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_KIND = 'folio.snapshot';
+
+/**
+ * The whole engine as typed arrays and a few strings, for a structured clone (IndexedDB): a restore
+ * adopts the arrays as they are, with no parsing, counting or posting lists to derive. Holds what an
+ * import would derive (postings) and what the first search would (term order, typo buckets).
+ */
+export interface IndexSnapshot {
+  kind: typeof SNAPSHOT_KIND;
+  snapshotVersion: number;
+  engineVersion: number;
+  docCount: number;
+  titleTokens: number;
+  bodyTokens: number;
+  /** The vocabulary, terms joined by TERM_SEPARATOR, in id order. */
+  vocabulary: string;
+  termCount: number;
+  /** Per term id: collection frequency, and 1 for a CJK character. */
+  termCounts: Uint32Array;
+  cjkTerms: Uint32Array;
+  /** Term ids in term order. */
+  sortedIds: Uint32Array;
+  typoStarts: Uint32Array;
+  typoIds: Uint32Array;
+  typoSignatures: Int32Array;
+  /** The forward index, and per ord where each field starts and how long it is. */
+  tokens: Uint32Array;
+  titleStart: Uint32Array;
+  titleLength: Uint32Array;
+  bodyStart: Uint32Array;
+  bodyLength: Uint32Array;
+  /** Per ord: its CJK pair Bloom filter's words in pairBits. */
+  pairBits: Uint32Array;
+  filterStart: Uint32Array;
+  filterWords: Uint32Array;
+  /** Per ord (undefined: no article at that ord). */
+  ids: (string | undefined)[];
+  dates: (string | null)[];
+  categoryCodes: Uint32Array;
+  langCodes: Uint32Array;
+  categories: (string | null)[];
+  langs: string[];
+  /** Per-field postings (FieldPostings) of the title and of the body. */
+  titleOffsets: Uint32Array;
+  titleOrds: Uint32Array;
+  bodyOffsets: Uint32Array;
+  bodyOrds: Uint32Array;
+}
+
+/** Ords holding an article, ascending. */
+function liveOrds(engine: Engine): number[] {
+  const ords: number[] = [];
+  engine.ids.forEach((id, ord) => {
+    if (id !== undefined) ords.push(ord);
+  });
+  return ords;
+}
+
+/**
+ * The engine as an IndexSnapshot (copies: the engine may change afterwards). Derives the postings of
+ * a built index, the term order and the typo buckets, so that restoring needs none of them.
+ */
+export function snapshotIndex(engine: Engine): IndexSnapshot {
+  const [title, body] = engine.postingLists ?? buildPostings(engine, liveOrds(engine));
+  if (!title || !body) throw new Error('search index: no postings');
+  const typo = typoBuckets(engine);
+  return {
+    kind: SNAPSHOT_KIND,
+    snapshotVersion: SNAPSHOT_VERSION,
+    engineVersion: ENGINE_VERSION,
+    docCount: engine.docCount,
+    titleTokens: engine.titleTokens,
+    bodyTokens: engine.bodyTokens,
+    vocabulary: engine.terms.join(TERM_SEPARATOR),
+    termCount: engine.terms.length,
+    termCounts: engine.termCounts.copy(),
+    cjkTerms: engine.cjkTerms.copy(),
+    sortedIds: sortedIds(engine).slice(),
+    typoStarts: typo.starts.slice(),
+    typoIds: typo.ids.slice(),
+    typoSignatures: typo.signatures.slice(),
+    tokens: engine.tokens.copy(),
+    titleStart: engine.titleStart.copy(),
+    titleLength: engine.titleLength.copy(),
+    bodyStart: engine.bodyStart.copy(),
+    bodyLength: engine.bodyLength.copy(),
+    pairBits: engine.pairBits.copy(),
+    filterStart: engine.filterStart.copy(),
+    filterWords: engine.filterWords.copy(),
+    ids: engine.ids.slice(),
+    dates: engine.dates.slice(),
+    categoryCodes: engine.categoryCodes.copy(),
+    langCodes: engine.langCodes.copy(),
+    categories: engine.categories.slice(),
+    langs: engine.langs.slice(),
+    titleOffsets: title.offsets.slice(),
+    titleOrds: title.ords.slice(),
+    bodyOffsets: body.offsets.slice(),
+    bodyOrds: body.ords.slice(),
+  };
+}
+
+function damaged(what: string): never {
+  throw new Error(`search index snapshot: ${what} is damaged`);
+}
+
+function u32(value: unknown, what: string, length?: number): Uint32Array {
+  if (!(value instanceof Uint32Array) || (length !== undefined && value.length !== length)) damaged(what);
+  return value;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** A field's postings: offsets rising from 0 to the end of ords (the ords themselves are not scanned). */
+function checkedPostings(offsets: unknown, ords: unknown, terms: number, what: string): FieldPostings {
+  const checkedOffsets = u32(offsets, what, terms + 1);
+  const checkedOrds = u32(ords, what, checkedOffsets[terms]);
+  if (checkedOffsets[0] !== 0) damaged(what);
+  for (let t = 0; t < terms; t += 1) if ((checkedOffsets[t] ?? 0) > (checkedOffsets[t + 1] ?? 0)) damaged(what);
+  return { offsets: checkedOffsets, ords: checkedOrds };
+}
+
+/**
+ * An engine over a snapshot's arrays (adopted, not copied). Throws when the value is not a snapshot
+ * of this SNAPSHOT_VERSION and ENGINE_VERSION, or is damaged: the caller then fetches or builds the
+ * index again. Checks types, lengths and per-article spans, not every token or posting (a scan of
+ * megabytes): reads past an array give undefined (`?? 0`), so a wrong value there only mis-ranks.
+ */
+export function restoreSnapshot(value: unknown, ranking: Partial<RankingParams> = {}): Engine {
+  if (typeof value !== 'object' || value === null) throw new Error('search index snapshot: not a snapshot');
+  const s = value as Partial<Record<keyof IndexSnapshot, unknown>>;
+  if (s.kind !== SNAPSHOT_KIND) throw new Error('search index snapshot: not a snapshot');
+  if (s.snapshotVersion !== SNAPSHOT_VERSION || s.engineVersion !== ENGINE_VERSION) {
+    throw new Error(
+      `search index snapshot: made by version ${String(s.snapshotVersion)}/${String(s.engineVersion)}, ` +
+        `expected ${SNAPSHOT_VERSION}/${ENGINE_VERSION}`,
+    );
+  }
+  const { docCount, titleTokens, bodyTokens, termCount, vocabulary } = s;
+  if (!isCount(docCount) || !isCount(titleTokens) || !isCount(bodyTokens) || !isCount(termCount)) {
+    damaged('the counts');
+  }
+  if (typeof vocabulary !== 'string') damaged('the vocabulary');
+  const terms = termCount === 0 ? [] : vocabulary.split(TERM_SEPARATOR);
+  if (terms.length !== termCount) damaged('the vocabulary');
+  const { ids, dates, categories, langs } = s;
+  if (!Array.isArray(ids) || !Array.isArray(dates) || ids.length !== dates.length) damaged('the articles');
+  const ords = ids.length;
+  let live = 0;
+  for (let ord = 0; ord < ords; ord += 1) {
+    const id: unknown = ids[ord];
+    const date: unknown = dates[ord];
+    if (id !== undefined) live += 1;
+    if ((id !== undefined && typeof id !== 'string') || (date !== null && typeof date !== 'string')) {
+      damaged('the articles');
+    }
+  }
+  if (live !== docCount) damaged('the articles');
+  if (!Array.isArray(categories) || !categories.every((c) => c === null || typeof c === 'string')) {
+    damaged('the categories');
+  }
+  if (!Array.isArray(langs) || !langs.every((lang) => typeof lang === 'string')) damaged('the languages');
+
+  const tokens = u32(s.tokens, 'the forward index');
+  const perOrd = (array: unknown, what: string) => u32(array, what, ords);
+  const titleStart = perOrd(s.titleStart, 'the title spans');
+  const titleLength = perOrd(s.titleLength, 'the title spans');
+  const bodyStart = perOrd(s.bodyStart, 'the body spans');
+  const bodyLength = perOrd(s.bodyLength, 'the body spans');
+  const filterStart = perOrd(s.filterStart, 'the pair filters');
+  const filterWords = perOrd(s.filterWords, 'the pair filters');
+  const pairBits = u32(s.pairBits, 'the pair filters');
+  const categoryCodes = perOrd(s.categoryCodes, 'the categories');
+  const langCodes = perOrd(s.langCodes, 'the languages');
+  for (let ord = 0; ord < ords; ord += 1) {
+    if ((titleStart[ord] ?? 0) + (titleLength[ord] ?? 0) > tokens.length) damaged('the title spans');
+    if ((bodyStart[ord] ?? 0) + (bodyLength[ord] ?? 0) > tokens.length) damaged('the body spans');
+    if ((filterStart[ord] ?? 0) + (filterWords[ord] ?? 0) > pairBits.length) damaged('the pair filters');
+    if ((categoryCodes[ord] ?? 0) >= categories.length) damaged('the categories');
+    if (ids[ord] !== undefined && (langCodes[ord] ?? 0) >= langs.length) damaged('the languages');
+  }
+  const sorted = u32(s.sortedIds, 'the term order', termCount);
+  const typoStarts = u32(s.typoStarts, 'the typo buckets');
+  const typoIds = u32(s.typoIds, 'the typo buckets', typoStarts[typoStarts.length - 1] ?? 0);
+  const typoSignatures = s.typoSignatures;
+  if (!(typoSignatures instanceof Int32Array) || typoSignatures.length !== typoIds.length) {
+    damaged('the typo buckets');
+  }
+  const title = checkedPostings(s.titleOffsets, s.titleOrds, termCount, 'the title postings');
+  const body = checkedPostings(s.bodyOffsets, s.bodyOrds, termCount, 'the body postings');
+
+  const engine = createEngine(ranking);
+  engine.terms = terms;
+  // Look-ups binary-search sortedIds; the map is built only if the vocabulary grows (addArticles).
+  engine.termIds = null;
+  engine.sortedIds = sorted;
+  engine.typoBuckets = { starts: typoStarts, ids: typoIds, signatures: typoSignatures };
+  engine.termCounts.adopt(u32(s.termCounts, 'the term counts', termCount));
+  engine.cjkTerms.adopt(u32(s.cjkTerms, 'the CJK terms', termCount));
+  engine.tokens.adopt(tokens);
+  engine.titleStart.adopt(titleStart);
+  engine.titleLength.adopt(titleLength);
+  engine.bodyStart.adopt(bodyStart);
+  engine.bodyLength.adopt(bodyLength);
+  engine.pairBits.adopt(pairBits);
+  engine.filterStart.adopt(filterStart);
+  engine.filterWords.adopt(filterWords);
+  engine.categoryCodes.adopt(categoryCodes);
+  engine.langCodes.adopt(langCodes);
+  engine.ids = ids as (string | undefined)[];
+  engine.dates = dates as (string | null)[];
+  engine.categories = categories as (string | null)[];
+  engine.langs = langs as string[];
+  engine.docCount = docCount;
+  engine.titleTokens = titleTokens;
+  engine.bodyTokens = bodyTokens;
+  engine.postingLists = [title, body];
   return engine;
 }

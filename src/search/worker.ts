@@ -14,8 +14,10 @@ import {
   ENGINE_VERSION,
   exportIndex,
   importIndex,
+  restoreSnapshot,
   type ExportedIndex,
   searchWithTotal,
+  snapshotIndex,
   toSearchDoc,
   type Engine,
 } from './engine.ts';
@@ -104,7 +106,7 @@ function runTask(): void {
       build.done = true;
       loaded = true;
       post({ type: 'ready', corpusHash: build.corpusHash, count: documentCount(engine), source: 'build' });
-      void cacheBuilt(build.corpusHash);
+      cacheSnapshot(build.corpusHash);
     }
   } catch (error) {
     build = { ...build, pending: [], done: true };
@@ -118,32 +120,53 @@ function warn(what: string, error: unknown): void {
   console.warn(`Folio: ${what}`, error);
 }
 
-function store(corpusHash: string, data: ExportedIndex): Promise<void> {
-  if (!cacheTarget) return Promise.resolve();
-  const { dbName, cacheKey } = cacheTarget;
-  return writeSearchIndexIn(dbName, { key: cacheKey, corpusHash, engineVersion: ENGINE_VERSION, data });
-}
-
-async function cacheBuilt(corpusHash: string): Promise<void> {
+/**
+ * Caches the index as a snapshot (typed arrays: a warm start adopts them as they are), in a task
+ * of its own after the searches already waiting. Only the snapshot is kept, not the ExportedIndex:
+ * one copy of the index on disk, and the pre-built parts stay in the HTTP (or service worker) cache.
+ */
+function cacheSnapshot(corpusHash: string): void {
   if (!cacheTarget) return;
-  try {
-    await store(corpusHash, await exportIndex(engine));
-  } catch (error) {
-    // The index still works; the next visit builds it again.
-    warn('the search index could not be cached', error);
-  }
+  const { dbName, cacheKey } = cacheTarget;
+  const indexed = engine;
+  setTimeout(() => {
+    // A newer index replaced this one meanwhile: it caches itself.
+    if (engine !== indexed) return;
+    // A structured clone of the snapshot is taken at once by put(): it is garbage after this task.
+    const write = (async () => {
+      const data = snapshotIndex(indexed);
+      await writeSearchIndexIn(dbName, { key: cacheKey, corpusHash, engineVersion: ENGINE_VERSION, data });
+    })();
+    // The index still works; the next visit imports or builds it again.
+    write.catch((error: unknown) => warn('the search index could not be cached', error));
+  });
 }
 
-function loadIndex(corpusHash: string, data: ExportedIndex, source: ReadySource): boolean {
-  try {
-    engine = importIndex(data);
-  } catch (error) {
-    warn(`the ${source} search index could not be imported`, error);
-    return false;
-  }
+function useEngine(corpusHash: string, next: Engine, source: ReadySource): void {
+  engine = next;
   build = { corpusHash, total: 0, indexed: 0, pending: [], lastReceived: true, done: true };
   loaded = true;
   post({ type: 'ready', corpusHash, count: documentCount(engine), source });
+}
+
+function loadIndex(corpusHash: string, data: ExportedIndex): boolean {
+  try {
+    useEngine(corpusHash, importIndex(data), 'prebuilt');
+  } catch (error) {
+    warn('the pre-built search index could not be imported', error);
+    return false;
+  }
+  return true;
+}
+
+/** A damaged, old-format or other-version snapshot is ignored: the index is fetched or built again. */
+function restoreCached(corpusHash: string, data: unknown): boolean {
+  try {
+    useEngine(corpusHash, restoreSnapshot(data), 'cache');
+  } catch (error) {
+    warn('the cached search index could not be restored', error);
+    return false;
+  }
   return true;
 }
 
@@ -175,15 +198,15 @@ async function findIndex(request: LoadMessage): Promise<void> {
     warn('the cached search index could not be read', error);
     return undefined;
   });
-  if (cached?.engineVersion === ENGINE_VERSION && loadIndex(corpusHash, cached.data, 'cache')) return;
+  if (cached?.engineVersion === ENGINE_VERSION && restoreCached(corpusHash, cached.data)) return;
   if (request.index.length > 0) {
     // A damaged or missing index is no reason to fail: the page sends the articles instead.
     const data = await fetchPrebuilt(request).catch((error: unknown) => {
       warn('the pre-built search index could not be used', error);
       return null;
     });
-    if (data && loadIndex(corpusHash, data, 'prebuilt')) {
-      void store(corpusHash, data).catch((error: unknown) => warn('the search index could not be cached', error));
+    if (data && loadIndex(corpusHash, data)) {
+      cacheSnapshot(corpusHash);
       return;
     }
   }

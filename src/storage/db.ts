@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Article, Manifest } from '../corpus/types.ts';
+import type { IndexSnapshot } from '../search/engine.ts';
 
 /** Bump with a new cumulative step in `upgrade` below; never edit an old step. */
 export const DB_VERSION = 3;
@@ -59,18 +60,22 @@ export interface FolioDB extends DBSchema {
     value: HistoryEntry;
     indexes: { 'by-time': number };
   };
-  /** Exported search indexes, keyed by corpus hash and engine version: a warm start imports one. */
+  /** The search index snapshot, keyed by corpus hash and engine version: a warm start restores it. */
   searchIndex: {
     key: string;
     value: StoredSearchIndex;
   };
 }
 
+/**
+ * `data` was an ExportedIndex (`[key, string][]`) before the snapshot: such records, under the same
+ * key, fail the reader's check (and restoreSnapshot's) and are replaced by the next write.
+ */
 export interface StoredSearchIndex {
   key: string;
   corpusHash: string;
   engineVersion: number;
-  data: [string, string][];
+  data: IndexSnapshot;
 }
 
 /** What a saved-list row needs, copied at save time so it shows even if the article leaves the corpus. */

@@ -4,6 +4,7 @@ import type { FolioDatabase, StoredSearchIndex } from './db.ts';
 
 const STORE = 'searchIndex';
 
+/** The record's envelope; the snapshot inside is checked in full by restoreSnapshot. */
 function isStoredSearchIndex(value: unknown): value is StoredSearchIndex {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
@@ -11,8 +12,10 @@ function isStoredSearchIndex(value: unknown): value is StoredSearchIndex {
     typeof v.key === 'string' &&
     typeof v.corpusHash === 'string' &&
     typeof v.engineVersion === 'number' &&
-    Array.isArray(v.data) &&
-    v.data.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string')
+    typeof v.data === 'object' &&
+    v.data !== null &&
+    // An ExportedIndex, cached by builds before the snapshot.
+    !Array.isArray(v.data)
   );
 }
 

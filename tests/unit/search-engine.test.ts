@@ -10,8 +10,11 @@ import {
   htmlToText,
   importIndex,
   indexCacheKey,
+  restoreSnapshot,
   search,
   searchWithTotal,
+  snapshotIndex,
+  SNAPSHOT_VERSION,
   toSearchDoc,
   type Engine,
   type ExportedIndex,
@@ -344,10 +347,17 @@ async function roundTrip(engine: Engine): Promise<Engine> {
   return importIndex(stored);
 }
 
+/** Snapshot and restore, through a structured clone as IndexedDB stores it. */
+function viaSnapshot(engine: Engine): Engine {
+  return restoreSnapshot(structuredClone(snapshotIndex(engine)));
+}
+
 describe('export and import', () => {
   it('answers exactly as the built index, for every probe query and option', async () => {
     const built = build();
     const imported = await roundTrip(built);
+    // The cache's snapshot: of a built index (postings derived) and of an imported one (postings adopted).
+    const restored = [viaSnapshot(built), viaSnapshot(imported)];
     const optionSets: SearchOptions[] = [
       {},
       { sort: 'date' },
@@ -357,9 +367,55 @@ describe('export and import', () => {
     ];
     for (const query of probeQueries(DOCS)) {
       for (const options of optionSets) {
-        expect(searchWithTotal(imported, query, options), query).toEqual(searchWithTotal(built, query, options));
+        const expected = searchWithTotal(built, query, options);
+        expect(searchWithTotal(imported, query, options), query).toEqual(expected);
+        for (const engine of restored) expect(searchWithTotal(engine, query, options), query).toEqual(expected);
       }
     }
+  });
+
+  it('restores a snapshot without deriving anything: no term map, postings and look-ups as stored', () => {
+    const snapshot = snapshotIndex(build());
+    const restored = restoreSnapshot(snapshot);
+    expect(restored.termIds).toBeNull();
+    expect(restored.postingLists?.[0]?.ords).toBe(snapshot.titleOrds);
+    expect(restored.tokens.data).toBe(snapshot.tokens);
+    expect(restored.sortedIds).toBe(snapshot.sortedIds);
+    expect(search(restored, 'goverment spend').map((hit) => hit.id)).toEqual(['en-budget']);
+    expect(restored.termIds).toBeNull();
+  });
+
+  it('keeps indexing after a restore, as the built index does', () => {
+    const built = build(DOCS.slice(0, 5));
+    const restored = viaSnapshot(built);
+    addArticles(restored, DOCS.slice(5));
+    addArticles(built, DOCS.slice(5));
+    for (const query of ['北京', 'government', 'zebra', 'gov', 'zebr crossing']) {
+      expect(searchWithTotal(restored, query), query).toEqual(searchWithTotal(built, query));
+    }
+  });
+
+  it('rejects a damaged snapshot, one of another version, and an old cached ExportedIndex', async () => {
+    const snapshot = snapshotIndex(build());
+    const damaged = (change: Record<string, unknown>): unknown => ({ ...structuredClone(snapshot), ...change });
+    const cases: Array<[string, unknown]> = [
+      ['nothing', undefined],
+      ['an ExportedIndex', await exportIndex(build())],
+      ['another snapshot version', damaged({ snapshotVersion: SNAPSHOT_VERSION + 1 })],
+      ['another engine version', damaged({ engineVersion: ENGINE_VERSION + 1 })],
+      ['a missing array', damaged({ tokens: undefined })],
+      ['plain numbers for a typed array', damaged({ tokens: [...snapshot.tokens] })],
+      ['a short per-article array', damaged({ bodyLength: snapshot.bodyLength.slice(1) })],
+      ['a span past the tokens', damaged({ tokens: snapshot.tokens.slice(0, 3) })],
+      ['a short vocabulary', damaged({ vocabulary: snapshot.vocabulary.split('\n').slice(1).join('\n') })],
+      ['an id that is no string', damaged({ ids: snapshot.ids.map((id, ord) => (ord === 2 ? 7 : id)) })],
+      ['postings of another length', damaged({ bodyOrds: snapshot.bodyOrds.slice(1) })],
+      ['falling offsets', damaged({ titleOffsets: snapshot.titleOffsets.map((n, t) => (t === 1 ? n + 1e6 : n)) })],
+      ['a wrong typo bucket', damaged({ typoSignatures: new Uint32Array(snapshot.typoSignatures.length) })],
+      ['a bad count', damaged({ docCount: -1 })],
+    ];
+    for (const [what, value] of cases) expect(() => restoreSnapshot(value), what).toThrow(/snapshot/);
+    expect(() => restoreSnapshot(structuredClone(snapshot))).not.toThrow();
   });
 
   it('accepts the export as an object of keys too, and can keep indexing afterwards', async () => {
@@ -397,11 +453,14 @@ describe('export and import', () => {
       }));
       const built = build(docs, 500);
       const imported = await roundTrip(built);
+      const restored = viaSnapshot(imported);
       const everyFortieth = docs.filter((_, i) => i % 40 === 0);
       const queries = probeQueries(everyFortieth, 8);
       expect(queries.length).toBeGreaterThan(500);
       for (const query of queries) {
-        expect(search(imported, query, { limit: 20 }), query).toEqual(search(built, query, { limit: 20 }));
+        const expected = searchWithTotal(built, query, { limit: 20 });
+        expect(searchWithTotal(imported, query, { limit: 20 }), query).toEqual(expected);
+        expect(searchWithTotal(restored, query, { limit: 20 }), query).toEqual(expected);
       }
     });
   });
