@@ -39,6 +39,8 @@ export class KeyboardInput {
   /** The candidate table is loading (it is fetched the first time Chinese is chosen). */
   loading = $state(false);
   #composer: PinyinComposer | null = null;
+  /** Letters tapped while the table loads: typed into the composer once it is there, none lost. */
+  #early: string[] = [];
 
   constructor(language: KeyboardLanguage = 'en') {
     this.language = language;
@@ -53,13 +55,25 @@ export class KeyboardInput {
       if (isPinyinTable(table)) this.#composer = new PinyinComposer(table);
     } finally {
       this.loading = false;
+      const early = this.#early.splice(0);
+      if (this.#composer && this.language === 'zh') for (const letter of early) this.#composer.type(letter);
+      this.#sync();
     }
   }
 
   /** Applies one key of the on-screen keyboard to the field's `value`. */
   press(button: string, value: string): KeyResult {
     // Letters wait for the pinyin table rather than land in the field as English.
-    if (this.loading && LETTER.test(button)) return { value };
+    if (this.loading && LETTER.test(button)) {
+      this.#early.push(button);
+      this.buffer = this.#early.join('');
+      return { value };
+    }
+    if (this.loading && button === '{bksp}' && this.#early.length > 0) {
+      this.#early.pop();
+      this.buffer = this.#early.join('');
+      return { value };
+    }
     const composer = this.language === 'zh' ? this.#composer : null;
     let next = value;
     switch (button) {
@@ -103,6 +117,7 @@ export class KeyboardInput {
   /** The idle reset and a fresh page: nothing half-typed remains. */
   clear(): void {
     this.#composer?.clear();
+    this.#early = [];
     this.shift = false;
     this.#sync();
   }

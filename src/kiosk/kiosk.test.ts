@@ -142,3 +142,21 @@ describe('pinyin candidates', () => {
     expect(composer.takeRaw()).toBe('');
   });
 });
+
+describe('the on-screen keyboard while the pinyin table loads', () => {
+  it('keeps the letters tapped meanwhile and composes them once the table is there', async () => {
+    const { KeyboardInput } = await import('./keyboard.svelte.ts');
+    const keys = new KeyboardInput('en');
+    let value = keys.press('{lang}', '').value;
+    expect(keys.loading).toBe(true);
+    for (const letter of 'zhongx') value = keys.press(letter, value).value;
+    value = keys.press('{bksp}', value).value;
+    // Nothing lands in the field as English, and the pinyin typed so far shows.
+    expect(value).toBe('');
+    expect(keys.buffer).toBe('zhong');
+    await keys.ensureTable();
+    await vi.waitFor(() => expect(keys.loading).toBe(false));
+    expect(keys.buffer).toBe('zhong');
+    expect(keys.candidates[0]?.text).toBe('中');
+  });
+});
