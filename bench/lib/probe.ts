@@ -7,7 +7,10 @@
  * - firstResults: the first article link in `[aria-label="Search results"]` (possibly from a partial index);
  * - searchReady: results on screen for an answer the worker gave after it said 'ready';
  * - importStart / importEnd: the first article written to IndexedDB; the corpus completion marker
- *   (`meta` record with complete: true) committed; `articlesPut` counts the article writes;
+ *   (`meta` record with complete: true) committed; `articlesPut` counts the article writes. When
+ *   the import runs in the import worker (src/corpus/import-worker.ts), whose writes the page cannot
+ *   see: its first `progress` message, its `done` (sent once the marker is committed) and the
+ *   articles it says it wrote;
  * - indexCached: the search index export is committed to IndexedDB;
  * - workerReady: the search worker said 'ready' (index built or imported); `workerIndexMs` is the
  *   time from the `init` or `import` message to it, `workerIndexSource` which of the two;
@@ -32,6 +35,7 @@ export const PROBE_SCRIPT = String.raw`
   const posted = new Map();
   const answers = [];
   let indexStartedAt = null;
+  let importChunks = 0;
   let lastMutation = 0;
   let lastFinalResults = -1;
   const mark = (name, at) => {
@@ -56,6 +60,16 @@ export const PROBE_SCRIPT = String.raw`
         const m = event.data;
         if (!m || typeof m !== 'object') return;
         const now = performance.now();
+        // The import worker's messages (src/corpus/import-protocol.ts): its progress carries an object.
+        if (m.type === 'progress' && m.progress && typeof m.progress === 'object') {
+          mark('importStart', now);
+          importChunks = m.progress.total;
+        }
+        if (m.type === 'done' && m.result && m.result.source === 'imported') {
+          counters.articlesPut += m.result.written || 0;
+          counters.articleTransactions += importChunks;
+          mark('importEnd', now);
+        }
         if (m.type === 'ready') {
           if (!('workerReady' in marks) && indexStartedAt !== null) {
             counters.workerIndexMs = now - indexStartedAt;

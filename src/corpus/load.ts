@@ -229,17 +229,28 @@ interface ArticleStore {
   put(value: StoredArticle): Promise<unknown>;
 }
 
+/**
+ * Requests issued per task when a chunk is written: each batch goes out from the previous batch's
+ * success event, in the same transaction, so no task clones a whole chunk (~1 MiB) at once.
+ */
+export const WRITE_BATCH = 100;
+
 /** Writes a chunk's records that are not already there, valid and from these very bytes; returns how many. */
 async function putChunk(store: ArticleStore, chunk: Chunk, ref: ChunkRef, force: boolean): Promise<number> {
-  // A valid record stamped with this chunk's hash came from these very bytes: rewriting it is waste.
-  // Corpora grow at the end, so an update usually rewrites only the last chunk.
-  const existing: unknown[] = force ? [] : await Promise.all(chunk.articles.map((a) => store.get(a.id)));
-  const changed = chunk.articles.filter((_, i) => {
-    const old = existing[i];
-    return !isStoredArticle(old) || old.corpus !== ref.hash;
-  });
-  await Promise.all(changed.map((a) => store.put(toStored(a, ref.hash))));
-  return changed.length;
+  let written = 0;
+  for (let from = 0; from < chunk.articles.length; from += WRITE_BATCH) {
+    const batch = chunk.articles.slice(from, from + WRITE_BATCH);
+    // A valid record stamped with this chunk's hash came from these very bytes: rewriting it is waste.
+    // Corpora grow at the end, so an update usually rewrites only the last chunk.
+    const existing: unknown[] = force ? [] : await Promise.all(batch.map((a) => store.get(a.id)));
+    const changed = batch.filter((_, i) => {
+      const old = existing[i];
+      return !isStoredArticle(old) || old.corpus !== ref.hash;
+    });
+    await Promise.all(changed.map((a) => store.put(toStored(a, ref.hash))));
+    written += changed.length;
+  }
+  return written;
 }
 
 /** Deletes records whose chunk is not in `state`'s manifest, then writes the completion marker (last). */

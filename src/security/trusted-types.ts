@@ -72,10 +72,11 @@ export function isPlainText(input: string): boolean {
 }
 
 /**
- * The `default` policy, for code that hands a plain string to a sink: the module worker
- * (`new Worker(new URL(...))`, src/search/client.ts), workbox-window's `serviceWorker.register`, and
- * simple-keyboard's key labels (innerHTML). It vouches only for our own script files and markup-free
- * text; anything else returns null, which the browser blocks and reports as a violation.
+ * The `default` policy, for code that hands a plain string to a sink: the module workers
+ * (`new Worker(new URL(...))`, src/search/client.ts and src/corpus/import-client.ts),
+ * workbox-window's `serviceWorker.register`, and simple-keyboard's key labels (innerHTML). It vouches
+ * only for our own script files and markup-free text; anything else returns null, which the browser
+ * blocks and reports as a violation.
  * Only pages Folio owns install it (index.html, embed.html): a partner page keeps its own default.
  */
 export function installDefaultPolicy(): void {

@@ -1,4 +1,6 @@
-import { CorpusError, fetchChunk, isQuotaError, loadCorpus, type LoadProgress } from '../corpus/load.ts';
+import { CorpusError, fetchChunk, isQuotaError, type LoadProgress } from '../corpus/load.ts';
+// Off the main thread (issue #7), with loadCorpus's very shape: the calls below are unchanged.
+import { loadCorpusInWorker as loadCorpus } from '../corpus/import-client.ts';
 import type { Article, Chunk, Manifest } from '../corpus/types.ts';
 import { articleHealth, readCorpusState } from '../storage/articles.ts';
 import { isNewerSchemaError, openFolioDB, type FolioDatabase } from '../storage/db.ts';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir, cp } from 'node:fs/promises';
 import { openHome, readBuiltCorpus, serveCorpus, storedArticleCount } from './helpers.ts';
@@ -96,4 +96,38 @@ test('the zh-news corpus lands whole in IndexedDB, and its chain has two open en
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(last.title);
   await expect(page.locator('a[rel="next"]')).toHaveCount(0);
   await expect(page.locator('a[rel="prev"]')).toContainText(articles[articles.length - 2]!.title);
+});
+
+/** The corpus files the page itself fetched: its resource timeline holds none of a worker's fetches. */
+async function corpusFetchesOnPage(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((entry) => entry.name)
+      .filter((name) => /\/corpus\/(manifest\.json|articles-)/.test(name)),
+  );
+}
+
+test('the import runs in the import worker: the page itself fetches no corpus file (issue #7)', async ({ page }) => {
+  const workers: string[] = [];
+  const chunkRequests: string[] = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  page.on('request', (request) => {
+    if (/\/corpus\/articles-/.test(request.url())) chunkRequests.push(request.url());
+  });
+  await openHome(page);
+  const articles = await readBuiltCorpus(`${E2E_DIST}/corpus`);
+  expect(await storedArticleCount(page)).toBe(articles.length);
+  expect(workers.some((url) => /\/import-worker-[\w-]+\.js$/.test(url))).toBe(true);
+  // The chunks were fetched (Playwright sees a worker's requests too), but not by the page.
+  expect(chunkRequests.length).toBeGreaterThan(0);
+  expect(await corpusFetchesOnPage(page)).toEqual([]);
+});
+
+test('when the import worker cannot start, the page imports the corpus itself', async ({ page }) => {
+  await page.route('**/assets/import-worker-*.js', (route) => route.fulfill({ status: 404, body: '' }));
+  await openHome(page);
+  const articles = await readBuiltCorpus(`${E2E_DIST}/corpus`);
+  expect(await storedArticleCount(page)).toBe(articles.length);
+  expect(await corpusFetchesOnPage(page)).toContainEqual(expect.stringMatching(/\/corpus\/articles-/));
 });
