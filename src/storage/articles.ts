@@ -21,7 +21,8 @@ export interface Page<T> {
 export type ListQuery =
   { kind: 'latest' } | { kind: 'category'; category: string } | { kind: 'archive'; year: number; month?: number };
 
-function summarize(a: StoredArticle): ArticleSummary {
+/** A list row: the record without its body. */
+export function summarize(a: StoredArticle): ArticleSummary {
   const s: ArticleSummary = { id: a.id, title: a.title, date: a.date, category: a.category, lang: a.lang };
   if (a.summary) s.summary = a.summary;
   return s;
