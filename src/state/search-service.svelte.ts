@@ -2,11 +2,10 @@ import type { Manifest } from '../corpus/types.ts';
 import type { SearchOptions, SearchResult } from '../search/engine.ts';
 import { ENGINE_VERSION, indexCacheKey } from '../search/version.ts';
 import { SearchClient } from '../search/client.ts';
-import type { FolioDatabase } from '../storage/db.ts';
-import { articlesInOrder } from '../storage/search-index.ts';
+import type { ArticleReader } from '../storage/reader.ts';
 import type { SearchBackend } from './search.svelte.ts';
 
-/** Articles read from IndexedDB and posted to the worker at a time. */
+/** Articles read and posted to the worker at a time. */
 const BUILD_BATCH = 500;
 
 /**
@@ -32,7 +31,8 @@ export class SearchService implements SearchBackend {
   /** Where the index came from this time: for the bench and the storage panel. */
   source = $state<'cache' | 'prebuilt' | 'build' | null>(null);
 
-  start(db: FolioDatabase, manifest: Manifest, manifestUrl: string): void {
+  /** `dbName`: where the worker caches the index (a write that fails, storage full, is only a warning). */
+  start(articles: ArticleReader, manifest: Manifest, manifestUrl: string, dbName: string): void {
     if (this.#corpusHash === manifest.hash) return;
     this.#client?.terminate();
     this.#corpusHash = manifest.hash;
@@ -46,7 +46,7 @@ export class SearchService implements SearchBackend {
         this.source = source === 'build' ? 'build' : source === 'prebuilt' ? 'prebuilt' : 'cache';
         this.progress = { done: manifest.count, total: manifest.count };
       },
-      onUnbuilt: () => void this.#build(db, client, manifest),
+      onUnbuilt: () => void this.#build(articles, client, manifest),
       onError: (message) => (this.error = message),
     });
     this.#client = client;
@@ -54,7 +54,7 @@ export class SearchService implements SearchBackend {
     const index = manifest.indexVersion === ENGINE_VERSION ? (manifest.index ?? []) : [];
     client.load({
       corpusHash: manifest.hash,
-      dbName: db.name,
+      dbName,
       cacheKey: indexCacheKey(manifest.hash),
       manifestUrl,
       index: index.map(({ file, hash }) => ({ file, hash })),
@@ -75,12 +75,12 @@ export class SearchService implements SearchBackend {
     return client.search(query, options);
   }
 
-  /** No index to load: the articles go to the worker from IndexedDB, a batch at a time. */
-  async #build(db: FolioDatabase, client: SearchClient, manifest: Manifest): Promise<void> {
+  /** No index to load: the articles go to the worker from the reader (IndexedDB or memory), a batch at a time. */
+  async #build(articles: ArticleReader, client: SearchClient, manifest: Manifest): Promise<void> {
     this.source = 'build';
     client.init(manifest.hash, manifest.count);
     let sent = 0;
-    for await (const batch of articlesInOrder(db, manifest.count, BUILD_BATCH)) {
+    for await (const batch of articles.articlesInOrder(manifest.count, BUILD_BATCH)) {
       sent += BUILD_BATCH;
       client.build(batch, sent >= manifest.count);
     }

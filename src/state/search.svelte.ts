@@ -1,8 +1,7 @@
 import type { SearchParams } from '../app/router.ts';
 import type { Article } from '../corpus/types.ts';
 import type { SearchHit, SearchOptions, SearchResult } from '../search/engine.ts';
-import { getArticle } from '../storage/articles.ts';
-import type { FolioDatabase } from '../storage/db.ts';
+import type { ArticleReader } from '../storage/reader.ts';
 
 /** Typing settles for this long before a search runs. */
 export const SEARCH_DEBOUNCE_MS = 120;
@@ -30,13 +29,13 @@ export class SearchState {
   /** The shown results came from an index still being built. */
   partial = $state(false);
   error = $state.raw<unknown>(null);
-  readonly #db: FolioDatabase;
+  readonly #articles: ArticleReader;
   readonly #backend: SearchBackend;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #generation = 0;
 
-  constructor(db: FolioDatabase, backend: SearchBackend, params: SearchParams) {
-    this.#db = db;
+  constructor(articles: ArticleReader, backend: SearchBackend, params: SearchParams) {
+    this.#articles = articles;
     this.#backend = backend;
     this.params = params;
   }
@@ -65,7 +64,7 @@ export class SearchState {
       if (params.from !== undefined) filters.from = String(params.from);
       if (params.to !== undefined) filters.to = String(params.to);
       const result = await this.#backend.search(params.q, { limit, filters, sort: params.sort ?? 'relevance' });
-      const articles = await Promise.all(result.hits.map((hit) => getArticle(this.#db, hit.id)));
+      const articles = await Promise.all(result.hits.map((hit) => this.#articles.getArticle(hit.id)));
       // A newer search started meanwhile: its answer wins.
       if (generation !== this.#generation) return;
       this.items = result.hits.flatMap((hit, i) => {
