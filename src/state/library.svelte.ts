@@ -1,4 +1,4 @@
-import { CorpusError, isQuotaError, loadCorpus, type LoadProgress } from '../corpus/load.ts';
+import { CorpusError, isQuotaError, loadCorpus, readsFromMemory, type LoadProgress } from '../corpus/load.ts';
 import type { Manifest } from '../corpus/types.ts';
 import { readCorpusState } from '../storage/articles.ts';
 import { isNewerSchemaError, openFolioDB, type FolioDatabase } from '../storage/db.ts';
@@ -99,7 +99,7 @@ export class Library {
         return;
       }
       // A retry in memory mode that fails for any reason goes back to reading from memory.
-      if (this.#cannotStore(err) || this.memoryOnly) await this.#readIntoMemory(abort, err);
+      if (readsFromMemory(err, this.db !== null) || this.memoryOnly) await this.#readIntoMemory(abort, err);
       else this.fail(err);
     }
   }
@@ -107,13 +107,6 @@ export class Library {
   /** Reads from this database, keeping the reader the views hold when it is the same one. */
   #readFrom(db: FolioDatabase): void {
     if (!(this.reader instanceof IndexedDbReader && this.reader.db === db)) this.reader = new IndexedDbReader(db);
-  }
-
-  /** Full storage, or a database that would not open at all: memory can still serve the reader. */
-  #cannotStore(err: unknown): boolean {
-    if (err instanceof CorpusError && err.kind === 'quota') return true;
-    const notOpened = this.db === null;
-    return notOpened && !(err instanceof CorpusError && (err.kind === 'newer-schema' || err.kind === 'aborted'));
   }
 
   /**
