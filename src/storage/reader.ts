@@ -67,7 +67,10 @@ export class IndexedDbReader implements ArticleReader {
   }
 }
 
-/** One page of a list, corrupt records left out (the kiosk's attract loop). */
+/**
+ * One page of a list, newest first, corrupt records left out (the kiosk's attract loop). In
+ * "latest", undated articles come after every dated one rather than on top.
+ */
 export async function readList(
   reader: ArticleReader,
   manifest: Manifest,
