@@ -184,6 +184,16 @@ export function isQuotaError(err: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether a failed first import can still be read from memory (fetched for the session): the
+ * device is full, or the database would not open at all (`opened` false). Not when a newer Folio
+ * owns the database (a reload is what helps) or the load was cancelled.
+ */
+export function readsFromMemory(err: unknown, opened: boolean): boolean {
+  if (isQuotaError(err) || (err instanceof CorpusError && err.kind === 'quota')) return true;
+  return !opened && !(err instanceof CorpusError && (err.kind === 'newer-schema' || err.kind === 'aborted'));
+}
+
 function storageError(err: unknown): CorpusError {
   if (err instanceof CorpusError) return err;
   if (isQuotaError(err)) return new CorpusError('quota', 'the device is out of storage space', { cause: err });

@@ -60,6 +60,9 @@ export const en = {
   libraryKept:
     'The latest articles could not be brought in. {message} You can keep reading the articles already on this device.',
   spaceFreed: 'To make room, Folio removed its cached search index; search builds it again when needed.',
+  memoryOnly:
+    'Storage is full: this device has no room left to keep Folio’s articles. For this session they are read from the network, and they are not kept for offline reading. Free some space, then try again.',
+  memoryLoading: 'Reading articles from the network: {written} of {total}',
   dbBlocked: 'Folio is waiting for another open Folio tab to close or reload.',
   importingArticle: 'This article is still being saved to this device. It opens as soon as it arrives.',
   repairingArticle: 'The copy of this article on this device was damaged. Folio is restoring it…',

@@ -58,6 +58,9 @@ export const zhCN: Messages = {
   errorNewerSchema: '更新版本的 Folio 已升级本设备上的文章库。请重新加载以使用新版本。',
   libraryKept: '未能获取最新文章。{message} 您仍可以阅读本设备上已有的文章。',
   spaceFreed: '为腾出空间，Folio 删除了缓存的搜索索引；需要时搜索会重新建立。',
+  memoryOnly:
+    '存储空间已满：本设备没有空间保存 Folio 的文章。本次会话中文章从网络读取，不会保存以供离线阅读。请释放一些空间后重试。',
+  memoryLoading: '正在从网络读取文章：{written} / {total}',
   dbBlocked: 'Folio 正在等待另一个打开的 Folio 标签页关闭或重新加载。',
   importingArticle: '这篇文章仍在保存到本设备，保存完成后会自动打开。',
   repairingArticle: '本设备上这篇文章的副本已损坏，Folio 正在修复……',

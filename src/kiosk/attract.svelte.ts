@@ -1,6 +1,6 @@
 import type { Manifest } from '../corpus/types.ts';
-import { listArticles, type ArticleSummary } from '../storage/articles.ts';
-import type { FolioDatabase } from '../storage/db.ts';
+import type { ArticleSummary } from '../storage/articles.ts';
+import { readList, type ArticleReader } from '../storage/reader.ts';
 
 /** How long each article stays on the attract view. */
 export const ATTRACT_STEP_MS = 8000;
@@ -13,9 +13,9 @@ export class AttractLoop {
   index = $state(0);
   readonly current = $derived<ArticleSummary | null>(this.items[this.index] ?? null);
 
-  async load(db: FolioDatabase, manifest: Manifest): Promise<void> {
+  async load(articles: ArticleReader, manifest: Manifest): Promise<void> {
     try {
-      this.items = (await listArticles(db, manifest, { kind: 'latest' }, 0, ATTRACT_ITEMS)).items;
+      this.items = (await readList(articles, manifest, { kind: 'latest' }, 0, ATTRACT_ITEMS)).items;
     } catch {
       // Without articles the view still invites a touch.
       this.items = [];

@@ -1,6 +1,6 @@
 import type { Manifest } from '../corpus/types.ts';
-import { ListSource, type ArticleSummary, type ListQuery } from '../storage/articles.ts';
-import type { FolioDatabase } from '../storage/db.ts';
+import type { ArticleSummary, ListQuery } from '../storage/articles.ts';
+import type { ArticleListSource, ArticleReader } from '../storage/reader.ts';
 import { byNearness, EMPTY_RANGE, pagesOf, pagesToEvict, visibleRows, type RowRange } from './list-window.ts';
 
 export const PAGE_SIZE = 30;
@@ -15,7 +15,7 @@ const MAX_CACHED_PAGES = 40;
 /** Reads in flight at once: the nearest pages first, and a fling does not queue up a backlog. */
 const MAX_READS = 2;
 
-/** Where a list's rows come from: ListSource over IndexedDB (a stand-in in unit tests). */
+/** Where a list's rows come from: an ArticleReader's list source (a stand-in in unit tests). */
 export interface RowSource {
   /** Counts the rows again; the count. */
   refresh(): Promise<number>;
@@ -69,8 +69,8 @@ export class VirtualArticleList {
     this.#source = source;
   }
 
-  static of(db: FolioDatabase, manifest: Manifest, query: ListQuery): VirtualArticleList {
-    return new VirtualArticleList(new ListSource(db, manifest, query));
+  static of(articles: ArticleReader, manifest: Manifest, query: ListQuery): VirtualArticleList {
+    return new VirtualArticleList(articles.listSource(manifest, query));
   }
 
   /** True while a row on screen is still being read. */
@@ -236,10 +236,10 @@ export class ArticleList {
   total = $state(0);
   loading = $state(true);
   error = $state.raw<unknown>(null);
-  readonly #source: ListSource;
+  readonly #source: ArticleListSource;
 
-  constructor(db: FolioDatabase, manifest: Manifest, query: ListQuery) {
-    this.#source = new ListSource(db, manifest, query);
+  constructor(articles: ArticleReader, manifest: Manifest, query: ListQuery) {
+    this.#source = articles.listSource(manifest, query);
   }
 
   get hasMore(): boolean {

@@ -1,9 +1,11 @@
-import { CorpusError, fetchChunk, isQuotaError, type LoadProgress } from '../corpus/load.ts';
+import { CorpusError, fetchChunk, isQuotaError, readsFromMemory, type LoadProgress } from '../corpus/load.ts';
 // Off the main thread (issue #7), with loadCorpus's very shape: the calls below are unchanged.
 import { loadCorpusInWorker as loadCorpus } from '../corpus/import-client.ts';
 import type { Article, Chunk, Manifest } from '../corpus/types.ts';
-import { articleHealth, readCorpusState } from '../storage/articles.ts';
+import { readCorpusState } from '../storage/articles.ts';
 import { isNewerSchemaError, openFolioDB, type FolioDatabase } from '../storage/db.ts';
+import type { MemoryReader } from '../storage/memory-reader.ts';
+import { IndexedDbReader, type ArticleReader } from '../storage/reader.ts';
 
 export type LibraryStatus = 'opening' | 'importing' | 'ready' | 'error';
 
@@ -14,6 +16,8 @@ export type LibraryStatus = 'opening' | 'importing' | 'ready' | 'error';
  * newest chunk of a first import, or from the stored corpus), so routes render before the import
  * ends; `revision` goes up each time more articles were written, and lists query again then.
  * `status` is 'error' with `manifest` still set when an update failed over a readable corpus.
+ * Views read through `reader`: IndexedDB, or memory when the device has no room to store the
+ * corpus (`memoryOnly`): then the whole corpus is fetched for this session instead.
  */
 export class Library {
   status = $state<LibraryStatus>('opening');
@@ -32,10 +36,20 @@ export class Library {
   repairing = $state(false);
   db = $state.raw<FolioDatabase | null>(null);
   /**
-   * Every article of `manifest` is in IndexedDB: a complete stored corpus (shown at once, before
-   * the manifest is revalidated), or an import that ended. Search may build from IndexedDB then.
+   * Every article of `manifest` is readable through `reader`: a complete stored corpus (shown at
+   * once, before the manifest is revalidated), an import that ended, or a corpus whole in memory.
+   * Search may build its index from the reader then.
    */
   complete = $state(false);
+  /** Where the views read articles: set with `manifest`; a new one when the source changes. */
+  reader = $state.raw<ArticleReader | null>(null);
+  /**
+   * Storage is full (or the database would not open): the articles of this session are read
+   * from the network (or the precache) into memory and not kept for offline reading.
+   */
+  memoryOnly = $state(false);
+  /** The corpus is being fetched into memory (not stored): the progress bar says so. */
+  readingIntoMemory = $state(false);
 
   readonly manifestUrl: string;
   readonly dbName: string;
@@ -63,11 +77,15 @@ export class Library {
     try {
       this.db ??= await this.#connect();
       const db = this.db;
-      // A complete stored corpus is readable now: routes and search need not wait for the network.
-      const stored = await readCorpusState(db).catch(() => undefined);
-      if (abort.signal.aborted) return;
-      this.complete = stored?.complete === true && stored.manifestUrl === this.manifestUrl;
-      if (this.complete && stored) this.manifest = stored.manifest;
+      // In memory mode, a retry stores the corpus behind the memory reader, which stays until it is done.
+      if (!this.memoryOnly) {
+        this.#readFrom(db);
+        // A complete stored corpus is readable now: routes and search need not wait for the network.
+        const stored = await readCorpusState(db).catch(() => undefined);
+        if (abort.signal.aborted) return;
+        this.complete = stored?.complete === true && stored.manifestUrl === this.manifestUrl;
+        if (this.complete && stored) this.manifest = stored.manifest;
+      }
       const result = await loadCorpus(db, this.manifestUrl, {
         signal: abort.signal,
         onProgress: (p) => {
@@ -86,6 +104,8 @@ export class Library {
         },
       });
       if (abort.signal.aborted) return;
+      this.#readFrom(db);
+      this.memoryOnly = false;
       this.manifest = result.manifest;
       if (result.source === 'imported') this.revision += 1;
       this.complete = true;
@@ -94,8 +114,68 @@ export class Library {
       if (result.source === 'stored') void this.#checkCount(db, result.manifest);
     } catch (err) {
       if (abort.signal.aborted) return;
-      await this.#fallBack();
-      this.fail(err);
+      if (await this.#fallBack()) {
+        this.fail(err);
+        return;
+      }
+      // A retry in memory mode that fails for any reason goes back to reading from memory.
+      if (readsFromMemory(err, this.db !== null) || this.memoryOnly) await this.#readIntoMemory(abort, err);
+      else this.fail(err);
+    }
+  }
+
+  /** Reads from this database, keeping the reader the views hold when it is the same one. */
+  #readFrom(db: FolioDatabase): void {
+    if (!(this.reader instanceof IndexedDbReader && this.reader.db === db)) this.reader = new IndexedDbReader(db);
+  }
+
+  /**
+   * Memory mode: the corpus is fetched and verified chunk by chunk (newest first, readable after
+   * each) and held for this session. Saved articles and history stay in IndexedDB if it opened.
+   */
+  async #readIntoMemory(abort: AbortController, cause: unknown): Promise<void> {
+    this.memoryOnly = true;
+    this.readingIntoMemory = true;
+    this.error = null;
+    this.progress = null;
+    try {
+      const { loadIntoMemory } = await import('../corpus/load-memory.ts');
+      await loadIntoMemory(this.manifestUrl, this.reader?.kind === 'memory' ? this.reader : null, {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (abort.signal.aborted) return;
+          if (p.done < p.total) this.status = 'importing';
+          this.progress = p;
+        },
+        onReadable: (manifest, reader) => {
+          if (abort.signal.aborted) return;
+          if (reader !== this.reader || manifest.hash !== this.manifest?.hash) this.complete = false;
+          this.reader = reader;
+          this.manifest = manifest;
+          this.revision += 1;
+        },
+      });
+      if (abort.signal.aborted) return;
+      this.complete = true;
+      this.status = 'ready';
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      // Offline on a retry: the corpus already held in memory is still whole.
+      const held = this.reader?.kind === 'memory' ? (this.reader as MemoryReader) : null;
+      if (
+        held &&
+        this.manifest &&
+        held.hash === this.manifest.hash &&
+        held.chunkCount === this.manifest.chunks.length
+      ) {
+        this.complete = true;
+        this.status = 'ready';
+        return;
+      }
+      // Not even the network can help: say what stopped the import in the first place.
+      this.fail(this.manifest ? err : cause);
+    } finally {
+      this.readingIntoMemory = false;
     }
   }
 
@@ -112,6 +192,7 @@ export class Library {
         },
         onTerminated: () => {
           this.db = null;
+          if (this.reader?.kind === 'indexeddb') this.reader = null;
           this.fail(new CorpusError('storage', 'the browser closed the database'));
         },
       });
@@ -128,14 +209,21 @@ export class Library {
     }
   }
 
-  /** After a failed update, the complete corpus still stored stays readable. */
-  async #fallBack(): Promise<void> {
-    if (this.manifest || !this.db) return;
+  /**
+   * After a failed update, the complete corpus still stored stays readable; returns whether one
+   * is. A first import that failed has none: memory mode may take over then.
+   */
+  async #fallBack(): Promise<boolean> {
+    if (!this.db || this.memoryOnly) return false;
     try {
       const stored = await readCorpusState(this.db);
-      if (stored?.complete && stored.manifestUrl === this.manifestUrl) this.manifest = stored.manifest;
+      if (!stored?.complete || stored.manifestUrl !== this.manifestUrl) return false;
+      this.#readFrom(this.db);
+      this.manifest ??= stored.manifest;
+      return true;
     } catch {
       // The database itself failed: the error screen says so.
+      return false;
     }
   }
 
@@ -180,8 +268,8 @@ export class Library {
 
   /** Whether an article can be shown now; a corrupt record starts a repair. */
   async articleHealth(id: string): Promise<'ok' | 'missing' | 'corrupt'> {
-    if (!this.db) return 'missing';
-    const health = await articleHealth(this.db, id);
+    if (!this.reader) return 'missing';
+    const health = await this.reader.health(id);
     if (health === 'corrupt' && !this.#repairTried) {
       this.#repairTried = true;
       void this.repair();
@@ -202,7 +290,7 @@ export class Library {
 
   async #runRepair(): Promise<void> {
     const db = this.db;
-    if (!db || this.status === 'importing') return;
+    if (!db || this.memoryOnly || this.status === 'importing') return;
     this.repairing = true;
     try {
       const result = await loadCorpus(db, this.manifestUrl, {
@@ -240,6 +328,8 @@ export class Library {
   async reimport(signal?: AbortSignal): Promise<Manifest> {
     if (!this.db) throw new CorpusError('storage', 'the library is not open');
     const result = await loadCorpus(this.db, this.manifestUrl, { force: true, signal });
+    this.#readFrom(this.db);
+    this.memoryOnly = false;
     this.manifest = result.manifest;
     this.revision += 1;
     return result.manifest;

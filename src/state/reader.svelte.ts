@@ -1,6 +1,5 @@
 import type { Article } from '../corpus/types.ts';
-import { getArticle } from '../storage/articles.ts';
-import type { FolioDatabase } from '../storage/db.ts';
+import type { ArticleReader } from '../storage/reader.ts';
 
 export type ReaderStatus = 'loading' | 'found' | 'missing' | 'error';
 
@@ -9,18 +8,18 @@ export class Reader {
   status = $state<ReaderStatus>('loading');
   article = $state.raw<Article | null>(null);
   error = $state.raw<unknown>(null);
-  readonly #db: FolioDatabase;
+  readonly #articles: ArticleReader;
   #requested = '';
 
-  constructor(db: FolioDatabase) {
-    this.#db = db;
+  constructor(articles: ArticleReader) {
+    this.#articles = articles;
   }
 
   async open(id: string): Promise<void> {
     this.#requested = id;
     this.status = 'loading';
     try {
-      const article = await getArticle(this.#db, id);
+      const article = await this.#articles.getArticle(id);
       // A later navigation wins over a slow read.
       if (this.#requested !== id) return;
       this.article = article ?? null;

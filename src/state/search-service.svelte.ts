@@ -2,8 +2,7 @@ import type { Manifest } from '../corpus/types.ts';
 import type { SearchOptions, SearchResult } from '../search/engine.ts';
 import { ENGINE_VERSION, indexCacheKey } from '../search/version.ts';
 import { SearchClient } from '../search/client.ts';
-import type { FolioDatabase } from '../storage/db.ts';
-import { articlesInOrder } from '../storage/search-index.ts';
+import type { ArticleReader } from '../storage/reader.ts';
 import type { SearchBackend } from './search.svelte.ts';
 
 /** Whether the corpus ships an index this engine can load (no article needed from IndexedDB). */
@@ -11,7 +10,7 @@ export function hasPrebuiltIndex(manifest: Manifest): boolean {
   return manifest.indexVersion === ENGINE_VERSION && (manifest.index?.length ?? 0) > 0;
 }
 
-/** Articles read from IndexedDB and posted to the worker at a time. */
+/** Articles read and posted to the worker at a time. */
 const BUILD_BATCH = 500;
 
 /**
@@ -31,8 +30,10 @@ export class SearchService implements SearchBackend {
   #resolveStarted: (client: SearchClient) => void = () => {};
   /** The corpus whose articles are all in IndexedDB (a build may read them). */
   #storedHash = '';
+  /** Where those articles are read (IndexedDB, or memory when storage is full). */
+  #storedIn: ArticleReader | null = null;
   /** The worker found no index before the articles were all stored: it builds once they are. */
-  #pendingBuild: (() => void) | null = null;
+  #pendingBuild: ((articles: ArticleReader) => void) | null = null;
 
   constructor() {
     this.#started = new Promise((resolve) => (this.#resolveStarted = resolve));
@@ -41,7 +42,11 @@ export class SearchService implements SearchBackend {
   /** Where the index came from this time: for the bench and the storage panel. */
   source = $state<'cache' | 'prebuilt' | 'build' | null>(null);
 
-  start(db: FolioDatabase, manifest: Manifest, manifestUrl: string): void {
+  /**
+   * `dbName`: where the worker caches the index (a write that fails, storage full, is only a
+   * warning). Building one from the articles waits for `articlesStored`, which says where they are.
+   */
+  start(manifest: Manifest, manifestUrl: string, dbName: string): void {
     if (this.#corpusHash === manifest.hash) return;
     this.#client?.terminate();
     this.#pendingBuild = null;
@@ -57,8 +62,8 @@ export class SearchService implements SearchBackend {
         this.progress = { done: manifest.count, total: manifest.count };
       },
       onUnbuilt: () => {
-        const build = () => void this.#build(db, client, manifest);
-        if (this.#storedHash === manifest.hash) build();
+        const build = (from: ArticleReader) => void this.#build(from, client, manifest);
+        if (this.#storedHash === manifest.hash && this.#storedIn) build(this.#storedIn);
         else this.#pendingBuild = build;
       },
       onError: (message) => (this.error = message),
@@ -68,20 +73,21 @@ export class SearchService implements SearchBackend {
     const index = manifest.indexVersion === ENGINE_VERSION ? (manifest.index ?? []) : [];
     client.load({
       corpusHash: manifest.hash,
-      dbName: db.name,
+      dbName,
       cacheKey: indexCacheKey(manifest.hash),
       manifestUrl,
       index: index.map(({ file, hash }) => ({ file, hash })),
     });
   }
 
-  /** Every article of the corpus `hash` is in IndexedDB now: a build that waited for them starts. */
-  articlesStored(hash: string): void {
+  /** Every article of the corpus `hash` is readable through `articles` now: a build that waited for them starts. */
+  articlesStored(hash: string, articles: ArticleReader): void {
     this.#storedHash = hash;
+    this.#storedIn = articles;
     if (hash !== this.#corpusHash || !this.#pendingBuild) return;
     const build = this.#pendingBuild;
     this.#pendingBuild = null;
-    build();
+    build(articles);
   }
 
   /** Stops the worker: the widget calls it when its element leaves the page. */
@@ -99,12 +105,12 @@ export class SearchService implements SearchBackend {
     return client.search(query, options);
   }
 
-  /** No index to load: the articles go to the worker from IndexedDB, a batch at a time. */
-  async #build(db: FolioDatabase, client: SearchClient, manifest: Manifest): Promise<void> {
+  /** No index to load: the articles go to the worker from the reader (IndexedDB or memory), a batch at a time. */
+  async #build(articles: ArticleReader, client: SearchClient, manifest: Manifest): Promise<void> {
     this.source = 'build';
     client.init(manifest.hash, manifest.count);
     let sent = 0;
-    for await (const batch of articlesInOrder(db, manifest.count, BUILD_BATCH)) {
+    for await (const batch of articles.articlesInOrder(manifest.count, BUILD_BATCH)) {
       sent += BUILD_BATCH;
       client.build(batch, sent >= manifest.count);
     }

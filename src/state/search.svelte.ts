@@ -1,8 +1,7 @@
 import type { SearchParams } from '../app/router.ts';
 import type { Article } from '../corpus/types.ts';
 import type { SearchHit, SearchOptions, SearchResult } from '../search/engine.ts';
-import { getArticle } from '../storage/articles.ts';
-import type { FolioDatabase } from '../storage/db.ts';
+import type { ArticleReader } from '../storage/reader.ts';
 
 /** Typing settles for this long before a search runs. */
 export const SEARCH_DEBOUNCE_MS = 120;
@@ -38,14 +37,19 @@ export class SearchState {
   /** The shown results came from an index still being built. */
   partial = $state(false);
   error = $state.raw<unknown>(null);
-  readonly #db: FolioDatabase;
+  readonly #articles: ArticleReader;
   readonly #backend: SearchBackend;
   readonly #missing: MissingArticle;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #generation = 0;
 
-  constructor(db: FolioDatabase, backend: SearchBackend, params: SearchParams, missing: MissingArticle = noArticle) {
-    this.#db = db;
+  constructor(
+    articles: ArticleReader,
+    backend: SearchBackend,
+    params: SearchParams,
+    missing: MissingArticle = noArticle,
+  ) {
+    this.#articles = articles;
     this.#backend = backend;
     this.#missing = missing;
     this.params = params;
@@ -76,7 +80,7 @@ export class SearchState {
       if (params.to !== undefined) filters.to = String(params.to);
       const result = await this.#backend.search(params.q, { limit, filters, sort: params.sort ?? 'relevance' });
       const articles = await Promise.all(
-        result.hits.map(async (hit) => (await getArticle(this.#db, hit.id)) ?? this.#missing(hit)),
+        result.hits.map(async (hit) => (await this.#articles.getArticle(hit.id)) ?? this.#missing(hit)),
       );
       // A newer search started meanwhile: its answer wins.
       if (generation !== this.#generation) return;

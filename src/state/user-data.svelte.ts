@@ -1,3 +1,4 @@
+import { isQuotaError } from '../corpus/load.ts';
 import type { Article } from '../corpus/types.ts';
 import type { FolioDatabase, HistoryEntry, SavedArticle } from '../storage/db.ts';
 import { clearHistory, deleteSaved, listHistory, listSaved, putHistory, putSaved } from '../storage/user.ts';
@@ -17,6 +18,11 @@ export class UserData {
   readonly savedIds = $derived(new Set(this.saved.map((s) => s.id)));
   /** The most recent article left unfinished. */
   readonly resume = $derived(this.history.find((h) => h.progress < FINISHED_PROGRESS) ?? null);
+  /**
+   * The reader is already told the device is full (the library's memory mode): reading history
+   * that finds no room stays in memory for the session without a second warning.
+   */
+  storageFull = $state(false);
   #db: FolioDatabase | null = null;
 
   /** Binds to the database once it is open, and reads what it holds. */
@@ -77,7 +83,8 @@ export class UserData {
     try {
       await putHistory(this.#requireDb(), entry);
     } catch (err) {
-      this.error = err;
+      if (this.storageFull && isQuotaError(err)) console.warn('Folio: no room to keep the reading history', err);
+      else this.error = err;
     }
   }
 

@@ -13,15 +13,11 @@ export interface ArticleSummary {
   summary?: string;
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
-
 export type ListQuery =
   { kind: 'latest' } | { kind: 'category'; category: string } | { kind: 'archive'; year: number; month?: number };
 
-function summarize(a: StoredArticle): ArticleSummary {
+/** A list row: the record without its body. */
+export function summarize(a: StoredArticle): ArticleSummary {
   const s: ArticleSummary = { id: a.id, title: a.title, date: a.date, category: a.category, lang: a.lang };
   if (a.summary) s.summary = a.summary;
   return s;
@@ -334,23 +330,6 @@ export class ListSource {
     const pages = await Promise.all(parts.map((p) => this.#segments[p.segment]!.read(p.offset, p.count, signal)));
     return pages.flat();
   }
-}
-
-/**
- * One page of a list, newest first. In "latest", undated articles (which hold the
- * highest ords) come after every dated one rather than on top.
- */
-export async function listArticles(
-  db: FolioDatabase,
-  manifest: Manifest,
-  query: ListQuery,
-  offset: number,
-  limit: number,
-): Promise<Page<ArticleSummary>> {
-  const source = new ListSource(db, manifest, query);
-  const total = await source.refresh();
-  const items = (await source.read(offset, limit)).filter((a) => a !== null);
-  return { items, total };
 }
 
 /** Article counts per month of one year, for the archive's month list. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../chromium.ts';
 import { DB_VERSION } from '../../src/storage/db.ts';
-import { openHome, serveCorpus, storedArticleCount, type BuiltArticle } from './helpers.ts';
+import { openHome, readBuiltCorpus, serveCorpus, storedArticleCount, type BuiltArticle } from './helpers.ts';
 import { E2E_DIST } from './paths.ts';
 
 interface BuiltManifest {
@@ -97,6 +97,31 @@ async function storedIds(page: Page): Promise<string[]> {
     `(db) => (${REQ})(db.transaction('articles').objectStore('articles').getAllKeys())`,
   );
   return ids.sort();
+}
+
+/** Articles stored in the app's database: 0 when there is no database or no articles store (never creates one). */
+async function articleCountOrAbsent(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    if (!(await indexedDB.databases()).some((d) => d.name === 'folio')) return 0;
+    return new Promise<number>((resolve, reject) => {
+      const open = indexedDB.open('folio');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('articles')) {
+          db.close();
+          resolve(0);
+          return;
+        }
+        const count = db.transaction('articles').objectStore('articles').count();
+        count.onsuccess = () => {
+          db.close();
+          resolve(count.result);
+        };
+        count.onerror = () => reject(count.error);
+      };
+    });
+  });
 }
 
 async function corpusState(page: Page): Promise<{ hash: string; complete: boolean; doneChunks: string[] } | null> {
@@ -338,10 +363,12 @@ test.describe('faults', () => {
     expect(await storedIds(page)).toEqual(before);
   });
 
-  test('full storage during the first import says so in both languages; Retry works once there is room', async ({
+  test('full storage during the first import says so in both languages, reads from the network; Retry stores once there is room', async ({
     page,
     baseURL,
   }) => {
+    test.setTimeout(120_000);
+    const articles = await readBuiltCorpus(`${E2E_DIST}/corpus`);
     const origin = new URL(baseURL!).origin;
     const cdp = await page.context().newCDPSession(page);
     await page.goto('./favicon.svg');
@@ -349,12 +376,47 @@ test.describe('faults', () => {
     await page.goto('./');
     const alert = page.getByRole('alert');
     await expect(alert).toContainText('Storage is full', { timeout: 30_000 });
+    await expect(alert).toContainText('not kept for offline reading');
     await page.getByRole('button', { name: '切换到中文界面' }).click();
     await expect(alert).toContainText('存储空间已满');
     await page.getByRole('button', { name: 'Switch to the English interface' }).click();
+
+    // The reader goes on from the network: home lists the newest articles, newest first.
+    const newest = [...articles].filter((a) => a.date).sort((a, b) => b.ord - a.ord);
+    await expect(page.getByRole('heading', { level: 1, name: 'Latest articles' })).toBeVisible();
+    const links = page.locator('ol.articles > li a.title');
+    await expect(links.first()).toHaveText(newest[0]!.title, { timeout: 30_000 });
+    await expect(page.getByRole('progressbar')).toHaveCount(0, { timeout: 30_000 });
+    // An article opens by a click, and previous/next walk its language's chain.
+    const first = newest[0]!;
+    await links.first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(first.title);
+    const chain = articles.filter((a) => a.lang === first.lang).sort((a, b) => a.ord - b.ord);
+    const at = chain.findIndex((a) => a.id === first.id);
+    expect(at).toBeGreaterThan(0);
+    await page.locator('a[rel="prev"]').click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(chain[at - 1]!.title);
+    await page.locator('a[rel="next"]').click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(first.title);
+    // Search finds an article by a word of its title.
+    const target = articles.find((a) => a.id === 'en-2024-01-diamond-sensor')!;
+    await page.goto('./#/search?q=magnetometer');
+    const results = page.getByRole('list', { name: 'Search results' });
+    await expect(results.getByRole('link', { name: target.title })).toBeVisible({ timeout: 30_000 });
+    await results.getByRole('link', { name: target.title }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(target.title);
+    // Nothing was kept on the device.
+    expect(await articleCountOrAbsent(page)).toBe(0);
+    await expect(alert).toContainText('Storage is full');
+
+    // Room again: Try again stores the whole corpus, and the banner goes.
     await cdp.send('Storage.overrideQuotaForOrigin', { origin });
     await alert.getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Latest articles' })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('alert')).toHaveCount(0, { timeout: 30_000 });
+    await expect.poll(() => articleCountOrAbsent(page), { timeout: 30_000 }).toBe(articles.length);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(target.title);
+    await page.goto('./#/');
+    await expect(links.first()).toHaveText(newest[0]!.title);
   });
 
   test('full storage during an update keeps the library and saved articles, and drops the search cache', async ({

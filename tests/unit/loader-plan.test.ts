@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CorpusError, isQuotaError, parseChunk, planImport } from '../../src/corpus/load.ts';
+import { CorpusError, isQuotaError, parseChunk, planImport, readsFromMemory } from '../../src/corpus/load.ts';
 import type { ChunkRef, Manifest } from '../../src/corpus/types.ts';
 import type { CorpusState } from '../../src/storage/db.ts';
 import { isCorpusState, isStoredArticle } from '../../src/storage/articles.ts';
@@ -105,5 +105,27 @@ describe('loader guards', () => {
     expect(isCorpusState('garbage')).toBe(false);
     expect(isCorpusState(state(v1))).toBe(true);
     expect(isCorpusState({ ...state(v1), stamps: 'corpus' })).toBe(false);
+  });
+});
+
+describe('readsFromMemory', () => {
+  const quota = new CorpusError('quota', 'the device is out of storage space');
+
+  it('reads from memory when storage is full, whether or not the database opened', () => {
+    expect(readsFromMemory(quota, true)).toBe(true);
+    expect(readsFromMemory(quota, false)).toBe(true);
+    expect(readsFromMemory(Object.assign(new Error('full'), { name: 'QuotaExceededError' }), true)).toBe(true);
+  });
+
+  it('reads from memory when the database would not open at all', () => {
+    expect(readsFromMemory(new CorpusError('storage', 'the browser closed the database'), false)).toBe(true);
+    expect(readsFromMemory(Object.assign(new Error('no IndexedDB'), { name: 'InvalidStateError' }), false)).toBe(true);
+  });
+
+  it('keeps the error screen for a newer schema (reload), a cancelled load, and faults of an open database', () => {
+    expect(readsFromMemory(new CorpusError('newer-schema', 'newer'), false)).toBe(false);
+    expect(readsFromMemory(new CorpusError('aborted', 'cancelled'), false)).toBe(false);
+    expect(readsFromMemory(new CorpusError('network', 'offline'), true)).toBe(false);
+    expect(readsFromMemory(new CorpusError('bad-chunk', 'damaged'), true)).toBe(false);
   });
 });

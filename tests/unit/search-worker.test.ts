@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Article } from '../../src/corpus/types.ts';
 import { isResponse, type SearchRequest, type SearchResponse } from '../../src/search/protocol.ts';
@@ -124,5 +125,97 @@ describe('search worker', () => {
     expect(await waitFor(isType('error'))).toMatchObject({ id: null });
     send({ type: 'import', id: 8, corpusHash: 'h3', data: [['folio.meta', '{"version":-1,"docs":0,"terms":0}']] });
     expect(await waitFor(isType('error', 8))).toMatchObject({ message: expect.stringMatching(/version/) });
+  });
+});
+
+/**
+ * A fake IndexedDB for the worker's own connection on a full device: the database opens, holds no
+ * cached index, and every write aborts with QuotaExceededError.
+ */
+function fullIndexedDb(): { open: () => unknown } {
+  const quota = Object.assign(new Error('quota exceeded'), { name: 'QuotaExceededError' });
+  const later = (fn: () => void): void => void setTimeout(fn, 0);
+  const request = (result: unknown): Record<string, unknown> => {
+    const req: Record<string, unknown> = { result, error: null };
+    later(() => (req.onsuccess as (() => void) | undefined)?.());
+    return req;
+  };
+  const transaction = (_store: string, mode = 'readonly'): Record<string, unknown> => {
+    const tx: Record<string, unknown> = { error: null };
+    if (mode === 'readwrite') {
+      later(() => {
+        tx.error = quota;
+        (tx.onabort as (() => void) | undefined)?.();
+      });
+    }
+    tx.objectStore = () => ({ get: () => request(undefined), clear: () => request(undefined), put: () => request(1) });
+    return tx;
+  };
+  const db = { objectStoreNames: { contains: () => true }, transaction, close: () => undefined };
+  return { open: () => request(db) };
+}
+
+describe('search worker on a device with no room (storage full, or no IndexedDB at all)', () => {
+  const MANIFEST_URL = 'https://folio.test/corpus/manifest.json';
+  let parts: { file: string; hash: string; text: string }[] = [];
+
+  beforeAll(async () => {
+    send({ type: 'init', corpusHash: 'full', total: ARTICLE_COUNT });
+    send({ type: 'build', articles: ARTICLES, last: true });
+    await waitFor((m): m is SearchResponse => m.type === 'ready' && m.corpusHash === 'full');
+    send({ type: 'export', id: 50 });
+    const text = JSON.stringify((await waitFor(isType('exported', 50))).data);
+    const half = Math.floor(text.length / 2);
+    parts = [text.slice(0, half), text.slice(half)].map((part, i) => ({
+      file: `index-${i}.json`,
+      hash: createHash('sha256').update(part, 'utf8').digest('hex'),
+      text: part,
+    }));
+    vi.stubGlobal('fetch', (input: RequestInfo | URL) => {
+      const part = parts.find((p) => String(input).endsWith(`/${p.file}`));
+      return Promise.resolve(part ? new Response(part.text) : new Response('missing', { status: 404 }));
+    });
+  });
+
+  async function loadAndSearch(corpusHash: string, id: number): Promise<void> {
+    const before = sent.length;
+    send({
+      type: 'load',
+      corpusHash,
+      dbName: 'folio',
+      cacheKey: `${corpusHash}:2`,
+      manifestUrl: MANIFEST_URL,
+      index: parts.map(({ file, hash }) => ({ file, hash })),
+    });
+    send({ type: 'search', id, query: 'observatory 53', options: {} });
+    const results = await waitFor(isType('results', id));
+    expect(results.hits.map((hit) => hit.id)).toEqual(['doc-53']);
+    const after = sent.slice(before);
+    expect(after.find(isType('ready'))).toEqual({
+      type: 'ready',
+      corpusHash,
+      count: ARTICLE_COUNT,
+      source: 'prebuilt',
+    });
+    expect(after.filter(isType('error'))).toEqual([]);
+  }
+
+  it('loads the pre-built index from the network when the worker has no IndexedDB at all', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await loadAndSearch('no-idb', 51);
+    warn.mockRestore();
+  });
+
+  it('loads the pre-built index, and a cache write refused for quota is only a warning', async () => {
+    vi.stubGlobal('indexedDB', fullIndexedDb());
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await loadAndSearch('quota', 52);
+    await vi.waitFor(() =>
+      expect(
+        warn.mock.calls.some((call) => (call[1] as { name?: string } | undefined)?.name === 'QuotaExceededError'),
+      ).toBe(true),
+    );
+    warn.mockRestore();
   });
 });
