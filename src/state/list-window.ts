@@ -76,23 +76,6 @@ export function anchoredScroll(scrollY: number, listTop: number, oldHeight: numb
   return listTop + (intoList / oldHeight) * newHeight;
 }
 
-/**
- * Where the top of the viewport is in a list, in rows from the list's top (fractional; negative
- * above the list), or undefined before the row height is known.
- */
-export function rowsScrolled(scrollY: number, listTop: number, rowHeight: number): number | undefined {
-  return rowHeight > 0 ? (scrollY - listTop) / rowHeight : undefined;
-}
-
-/**
- * The window scroll position that puts the viewport's top `rows` rows into a list (as given by
- * `rowsScrolled`), wherever the list is now and whatever its row height: the same row shows at
- * the same place on screen.
- */
-export function scrollForRows(rows: number, listTop: number, rowHeight: number): number {
-  return Math.max(0, listTop + rows * Math.max(0, rowHeight));
-}
-
 /** The list's total height, in CSS pixels. */
 export function listHeight(total: number, rowHeight: number): number {
   return Math.max(0, total) * Math.max(0, rowHeight);

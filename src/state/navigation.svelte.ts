@@ -5,12 +5,6 @@ export interface EntrySnapshot {
   y: number;
   /** How many list items were shown, so a list can load that many before scrolling. */
   shown: number;
-  /**
-   * A virtualized list's position, in rows from its top to the top of the viewport (fractional):
-   * coming back scrolls to the same row even when what is above the list (the import bar, "continue
-   * reading") or the row height changed meanwhile.
-   */
-  rows?: number;
 }
 
 const SESSION_KEY = 'folio:scroll';
@@ -29,11 +23,7 @@ function isEntryState(value: unknown): value is EntryState {
 function isSnapshot(value: unknown): value is EntrySnapshot {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (
-    typeof v.y === 'number' &&
-    typeof v.shown === 'number' &&
-    (v.rows === undefined || (typeof v.rows === 'number' && Number.isFinite(v.rows)))
-  );
+  return typeof v.y === 'number' && typeof v.shown === 'number';
 }
 
 function newKey(): string {
@@ -50,12 +40,7 @@ export interface FolioNavigation {
   readonly visit: number;
   readonly restoring: EntrySnapshot | null;
   setShown(shown: number): void;
-  /**
-   * A list registers how to read its position (EntrySnapshot.rows) when the entry is left; the
-   * returned function unregisters it.
-   */
-  keepListPosition(read: () => number | undefined): () => void;
-  settle(freshY?: number, restoreAt?: (snapshot: EntrySnapshot) => number): void;
+  settle(freshY?: number): void;
   resumeAt(id: string, y: number): void;
   takeResume(id: string): number | undefined;
   go(hash: string): void;
@@ -74,7 +59,6 @@ export class Navigation implements FolioNavigation {
   #key = '';
   #restoring: EntrySnapshot | null = null;
   #resume: { id: string; y: number } | null = null;
-  #listPosition: (() => number | undefined) | null = null;
   // Not reactive on purpose: nothing renders from it.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #snapshots = new Map<string, EntrySnapshot>();
@@ -104,21 +88,12 @@ export class Navigation implements FolioNavigation {
     this.#snapshots.set(this.#key, { ...snap, shown });
   }
 
-  keepListPosition(read: () => number | undefined): () => void {
-    this.#listPosition = read;
-    return () => {
-      if (this.#listPosition === read) this.#listPosition = null;
-    };
-  }
-
   /**
    * Called by a view once its content is on screen: back/forward returns to where the
-   * reader was (`restoreAt` places a snapshot itself: a list, by row); a fresh visit starts
-   * at `freshY` (the top, or a resumed position).
+   * reader was; a fresh visit starts at `freshY` (the top, or a resumed position).
    */
-  settle(freshY = 0, restoreAt?: (snapshot: EntrySnapshot) => number): void {
-    const snap = this.#restoring;
-    const y = snap ? (restoreAt?.(snap) ?? snap.y) : freshY;
+  settle(freshY = 0): void {
+    const y = this.#restoring?.y ?? freshY;
     this.#window.scrollTo(0, y);
     this.#restoring = null;
   }
@@ -191,13 +166,7 @@ export class Navigation implements FolioNavigation {
 
   #save(): void {
     const snap = this.#snapshots.get(this.#key);
-    // Read while the page left is still the one on screen (hashchange comes before it unmounts).
-    const rows = this.#listPosition?.();
-    this.#snapshots.set(this.#key, {
-      y: this.#window.scrollY,
-      shown: snap?.shown ?? 0,
-      ...(rows === undefined ? {} : { rows }),
-    });
+    this.#snapshots.set(this.#key, { y: this.#window.scrollY, shown: snap?.shown ?? 0 });
     // Oldest entries go first: a Map iterates in insertion order.
     while (this.#snapshots.size > MAX_REMEMBERED) {
       const oldest = this.#snapshots.keys().next().value;

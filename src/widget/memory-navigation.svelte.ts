@@ -18,9 +18,6 @@ export class MemoryNavigation implements FolioNavigation {
 
   /** Scroll and list sizes are the widget's own business (see WidgetApp), not the history's. */
   setShown(): void {}
-  keepListPosition(): () => void {
-    return () => {};
-  }
   settle(): void {}
   resumeAt(): void {}
   takeResume(): number | undefined {

@@ -5,8 +5,6 @@ import {
   listHeight,
   pagesOf,
   pagesToEvict,
-  rowsScrolled,
-  scrollForRows,
   visibleRows,
 } from '../../src/state/list-window.ts';
 import { planWalk, splitAcross } from '../../src/storage/articles.ts';
@@ -68,19 +66,6 @@ describe('scroll anchoring and height', () => {
     const y = anchoredScroll(200 + 10 * 100 + 30, 200, 100, 150);
     expect(y).toBe(200 + 10 * 150 + 45);
     expect(anchoredScroll(120, 200, 100, 150)).toBe(120);
-  });
-
-  it('restores the same row at the same place on screen when what is above the list changed', () => {
-    const rows = rowsScrolled(300 + 12_344 * 152 - 200, 300, 152);
-    expect(rows).toBeCloseTo(12_344 - 200 / 152);
-    // Unchanged page: the same y.
-    expect(scrollForRows(rows!, 300, 152)).toBeCloseTo(300 + 12_344 * 152 - 200);
-    // The import bar (40 px) above the list went away: 40 px less, same row on screen.
-    expect(scrollForRows(rows!, 260, 152)).toBeCloseTo(260 + 12_344 * 152 - 200);
-    // Larger text: the same row, its position scaled.
-    expect(scrollForRows(rows!, 300, 190)).toBeCloseTo(300 + (12_344 - 200 / 152) * 190);
-    expect(rowsScrolled(100, 300, 0)).toBeUndefined();
-    expect(scrollForRows(-5, 300, 152)).toBe(0);
   });
 
   it('is the rows times their height', () => {
