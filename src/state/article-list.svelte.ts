@@ -73,7 +73,7 @@ export class VirtualArticleList {
     return new VirtualArticleList(articles.listSource(manifest, query));
   }
 
-  /** True while a row on screen is still being read. */
+  /** True while a row on screen has nothing to show yet (still being read for the first time). */
   get loading(): boolean {
     // #version: the page cache changed (it is not state itself).
     void this.#version;
@@ -159,9 +159,13 @@ export class VirtualArticleList {
     return (!this.#pages.has(page) || this.#stale.has(page)) && !this.#failed.has(page);
   }
 
-  /** Pages of the rows on screen that are not read yet. */
+  /**
+   * Pages of the rows on screen that have nothing to show yet. A stale page (read before a
+   * refresh) still shows its rows, so it does not count: during an import every chunk written
+   * marks them all stale, and a restore waiting for them would wait as long as the import.
+   */
   #missing(): number[] {
-    return pagesOf(this.range, PAGE_SIZE).filter((p) => this.#needsRead(p));
+    return pagesOf(this.range, PAGE_SIZE).filter((p) => !this.#pages.has(p) && !this.#failed.has(p));
   }
 
   #pump(): void {
