@@ -4,63 +4,24 @@
  */
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../chromium.ts';
 import { DB_VERSION } from '../../src/storage/db.ts';
-import { openHome, readBuiltCorpus, serveCorpus, storedArticleCount, type BuiltArticle } from './helpers.ts';
+import {
+  cutCorpus,
+  openHome,
+  readBuiltCorpus,
+  serveCorpus,
+  storedArticleCount,
+  type BuiltArticle,
+  type BuiltManifest,
+} from './helpers.ts';
 import { E2E_DIST } from './paths.ts';
-
-interface BuiltManifest {
-  hash: string;
-  count: number;
-  chunks: { file: string; hash: string; count: number }[];
-  index?: unknown;
-  indexVersion?: unknown;
-  [key: string]: unknown;
-}
 
 /** Bytes of quota that hold the demo corpus and its search index (about 290 kB) but not a bigger update. */
 const QUOTA_FOR_V1 = 700_000;
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-/**
- * Writes the demo corpus cut into `parts` chunks into `dir`; `edit` may change articles first
- * (a new version). Returns the articles in corpus order and the manifest.
- */
-async function cutCorpus(
-  dir: string,
-  parts: number,
-  edit: (articles: BuiltArticle[]) => void = () => {},
-): Promise<{ articles: BuiltArticle[]; manifest: BuiltManifest }> {
-  const source = `${E2E_DIST}/corpus`;
-  const manifest = JSON.parse(await readFile(`${source}/manifest.json`, 'utf8')) as BuiltManifest;
-  const articles: BuiltArticle[] = [];
-  for (const chunk of manifest.chunks) {
-    const data = JSON.parse(await readFile(`${source}/${chunk.file}`, 'utf8')) as { articles: BuiltArticle[] };
-    articles.push(...data.articles);
-  }
-  edit(articles);
-  await mkdir(dir, { recursive: true });
-  const size = Math.ceil(articles.length / parts);
-  const chunks: BuiltManifest['chunks'] = [];
-  for (let i = 0; i < articles.length; i += size) {
-    const slice = articles.slice(i, i + size);
-    const text = JSON.stringify({ format: 1, articles: slice });
-    const hash = sha256(text);
-    const file = `articles-${hash.slice(0, 16)}.json`;
-    await writeFile(join(dir, file), text);
-    chunks.push({ file, hash, count: slice.length });
-  }
-  // No pre-built search index: the browser builds one from the articles.
-  const { index: _index, indexVersion: _indexVersion, ...rest } = manifest;
-  const cut: BuiltManifest = { ...rest, chunks, hash: sha256(chunks.map((c) => c.hash).join()) };
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify(cut));
-  return { articles, manifest: cut };
-}
 
 /** Runs `fn` in the page against the app's database, opened without a version (no upgrade). */
 async function withDb<T>(page: Page, fn: string): Promise<T> {
