@@ -9,7 +9,14 @@
  * `versionchange`: another tab upgraded the database, and the worker closed its connection.
  * The page stops a load by terminating the worker (IndexedDB aborts the open transaction).
  */
-import { CorpusError, isQuotaError, type CorpusErrorKind, type LoadProgress, type LoadResult } from './load.ts';
+import {
+  CORPUS_ERROR_KINDS,
+  CorpusError,
+  isQuotaError,
+  type CorpusErrorKind,
+  type LoadProgress,
+  type LoadResult,
+} from './load.ts';
 import type { Manifest } from './types.ts';
 import { isManifest } from './validate.ts';
 import { isNewerSchemaError } from '../storage/db.ts';
@@ -39,15 +46,7 @@ export type ImportResponse =
   | { type: 'done'; result: LoadResult }
   | ({ type: 'error' } & WireError);
 
-const ERROR_KINDS: readonly CorpusErrorKind[] = [
-  'network',
-  'invalid-manifest',
-  'bad-chunk',
-  'storage',
-  'quota',
-  'newer-schema',
-  'aborted',
-];
+const ERROR_KINDS: readonly CorpusErrorKind[] = CORPUS_ERROR_KINDS;
 
 type Fields = Record<string, unknown>;
 

@@ -15,8 +15,17 @@ import { isStoredArticle, readCorpusState } from '../storage/articles.ts';
  * Why a load failed, so the UI can say what to do next. 'quota': the device (or the browser's
  * share of it) is out of space; 'newer-schema': a newer Folio upgraded the database in another tab.
  */
-export type CorpusErrorKind =
-  'network' | 'invalid-manifest' | 'bad-chunk' | 'storage' | 'quota' | 'newer-schema' | 'aborted';
+export const CORPUS_ERROR_KINDS = [
+  'network',
+  'invalid-manifest',
+  'bad-chunk',
+  'storage',
+  'quota',
+  'newer-schema',
+  'aborted',
+] as const;
+
+export type CorpusErrorKind = (typeof CORPUS_ERROR_KINDS)[number];
 
 export class CorpusError extends Error {
   readonly kind: CorpusErrorKind;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CorpusError, type CorpusErrorKind, type LoadProgress } from '../../src/corpus/load.ts';
+import { CORPUS_ERROR_KINDS, CorpusError, type CorpusErrorKind, type LoadProgress } from '../../src/corpus/load.ts';
 import type { Manifest } from '../../src/corpus/types.ts';
 import {
   connectionError,
@@ -37,15 +37,7 @@ const MANIFEST = {
 } as unknown as Manifest;
 
 const PROGRESS: LoadProgress = { done: 1, total: 2, written: 3, articles: 6 };
-const KINDS: CorpusErrorKind[] = [
-  'network',
-  'invalid-manifest',
-  'bad-chunk',
-  'storage',
-  'quota',
-  'newer-schema',
-  'aborted',
-];
+const KINDS: readonly CorpusErrorKind[] = CORPUS_ERROR_KINDS;
 
 describe('import protocol', () => {
   it('accepts a well-formed load request, and nothing else', () => {
