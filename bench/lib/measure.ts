@@ -368,14 +368,15 @@ async function listCheck(
     setsize: number | null;
   }
   await page.evaluate("location.hash = '#/'");
-  try {
-    await page.waitForFunction(
-      '!document.querySelector(\'[aria-label="Search results"]\') && document.querySelectorAll(\'a[href*="#/article/"]\').length > 0',
-      undefined,
-      { timeout: QUERY_TIMEOUT_MS, polling: 100 },
-    );
-  } catch {
-    return { listLinks: null, listLinksAfterScroll: null, listSetSize: null };
+  // Polled from here, not with waitForFunction: its in-page polling compiles the predicate, which
+  // the app's Trusted Types policy (require-trusted-types-for 'script') refuses, so it never
+  // resolved unless the list was already there at the first check (the big corpora).
+  const shown =
+    '!document.querySelector(\'[aria-label="Search results"]\') && document.querySelectorAll(\'a[href*="#/article/"]\').length > 0';
+  const deadline = Date.now() + QUERY_TIMEOUT_MS;
+  while (!(await page.evaluate(shown))) {
+    if (Date.now() > deadline) return { listLinks: null, listLinksAfterScroll: null, listSetSize: null };
+    await page.waitForTimeout(100);
   }
   const before = (await page.evaluate('window.__folioBench.listDom()')) as ListDom;
   for (let i = 0; i < LIST_SCROLLS; i += 1) {
