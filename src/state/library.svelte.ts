@@ -1,6 +1,7 @@
 import { CorpusError, fetchChunk, isQuotaError, readsFromMemory, type LoadProgress } from '../corpus/load.ts';
 // Off the main thread (issue #7), with loadCorpus's very shape: the calls below are unchanged.
 import { loadCorpusInWorker as loadCorpus } from '../corpus/import-client.ts';
+import { connectionError } from '../corpus/import-protocol.ts';
 import type { Article, Chunk, Manifest } from '../corpus/types.ts';
 import { readCorpusState } from '../storage/articles.ts';
 import { isNewerSchemaError, openFolioDB, type FolioDatabase } from '../storage/db.ts';
@@ -197,12 +198,8 @@ export class Library {
         },
       });
     } catch (err) {
-      if (isQuotaError(err)) throw new CorpusError('quota', 'the device is out of storage space', { cause: err });
-      if (isNewerSchemaError(err)) {
-        throw new CorpusError('newer-schema', 'a newer version of Folio upgraded this device’s library', {
-          cause: err,
-        });
-      }
+      // Named as the import worker names a connection it could not open; anything else as it is.
+      if (isQuotaError(err) || isNewerSchemaError(err)) throw connectionError(err);
       throw err;
     } finally {
       this.blocked = false;

@@ -16,6 +16,12 @@ export interface ArticleSummary {
 export type ListQuery =
   { kind: 'latest' } | { kind: 'category'; category: string } | { kind: 'archive'; year: number; month?: number };
 
+/** `YYYY` or `YYYY-MM`: the prefix of the `ym` keys an archive period covers. */
+export function archivePrefix(year: number, month?: number): string {
+  const y = String(year).padStart(4, '0');
+  return month === undefined ? y : `${y}-${String(month).padStart(2, '0')}`;
+}
+
 /** A list row: the record without its body. */
 export function summarize(a: StoredArticle): ArticleSummary {
   const s: ArticleSummary = { id: a.id, title: a.title, date: a.date, category: a.category, lang: a.lang };
@@ -96,10 +102,7 @@ function rangeFor(query: ListQuery): { index: 'by-cat' | 'by-ym'; range: IDBKeyR
         range: IDBKeyRange.bound([query.category, -Infinity], [query.category, Infinity]),
       };
     case 'archive': {
-      const prefix =
-        query.month === undefined
-          ? String(query.year).padStart(4, '0')
-          : `${String(query.year).padStart(4, '0')}-${String(query.month).padStart(2, '0')}`;
+      const prefix = archivePrefix(query.year, query.month);
       // Every `ym` of that year or month sorts between the prefix and the prefix + U+FFFF.
       return { index: 'by-ym', range: IDBKeyRange.bound([prefix, -Infinity], [`${prefix}\uffff`, Infinity]) };
     }
@@ -334,8 +337,7 @@ export class ListSource {
 
 /** Article counts per month of one year, for the archive's month list. */
 export async function monthCounts(db: FolioDatabase, year: number): Promise<number[]> {
-  const y = String(year).padStart(4, '0');
-  const months = Array.from({ length: 12 }, (_, i) => `${y}-${String(i + 1).padStart(2, '0')}`);
+  const months = Array.from({ length: 12 }, (_, i) => archivePrefix(year, i + 1));
   return Promise.all(
     months.map((m) => db.countFromIndex('articles', 'by-ym', IDBKeyRange.bound([m, -Infinity], [m, Infinity]))),
   );

@@ -1,13 +1,7 @@
 import type { Article, Chunk, ChunkRef, Manifest } from '../corpus/types.ts';
-import { summarize, type ArticleSummary, type ListQuery, type RecordHealth } from './articles.ts';
+import { archivePrefix, summarize, type ArticleSummary, type ListQuery, type RecordHealth } from './articles.ts';
 import { toStored, type StoredArticle } from './db.ts';
 import type { ArticleListSource, ArticleReader } from './reader.ts';
-
-/** `YYYY` or `YYYY-MM`: the `ym` prefix an archive period covers (as articles.ts's range does). */
-function archivePrefix(year: number, month?: number): string {
-  const y = String(year).padStart(4, '0');
-  return month === undefined ? y : `${y}-${String(month).padStart(2, '0')}`;
-}
 
 /**
  * A list's articles in list order, newest first, exactly as segmentsFor reads IndexedDB: "latest"
