@@ -466,6 +466,25 @@ test.describe('faults', () => {
     await expect(page.getByRole('alert').getByRole('button', { name: 'Reload' })).toBeVisible();
   });
 
+  test('an app part that fails to download (the sanitizer, offline before it was cached) is named, with Reload', async ({
+    page,
+  }) => {
+    const [article] = await readBuiltCorpus(`${E2E_DIST}/corpus`);
+    await page.route('**/assets/purify*', (route) => route.abort('internetdisconnected'));
+    await openHome(page);
+    await page.goto(`./#/article/${encodeURIComponent(article!.id)}`);
+    // The article's heading and links still show; the body says why it is missing.
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(article!.title);
+    const alert = page.getByRole('alert').filter({ hasText: 'This page could not be loaded' });
+    await expect(alert).toBeVisible();
+    await expect(page.locator('a[rel="prev"], a[rel="next"]').first()).toBeVisible();
+    await page.unroute('**/assets/purify*');
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(article!.title);
+    await expect(page.locator('article .body p').first()).toBeVisible();
+    await expect(alert).toHaveCount(0);
+  });
+
   test('with no service worker the app works online and quietly says offline reading is off', async ({ page }) => {
     // As in some private windows: no navigator.serviceWorker at all.
     await page.addInitScript(() => {

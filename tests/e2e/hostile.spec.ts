@@ -2,7 +2,7 @@
  * The hostile corpus (tests/e2e/hostile-corpus.ts, built by prepare.ts into .tmp/corpora/hostile):
  * the Big List of Naughty Strings, 6,590 XSS payloads and our own canaries as titles, categories,
  * summaries, paragraphs and HTML bodies. Whatever the reader does with them (lists, categories, the
- * archive, hundreds of articles, searches for the payloads themselves, the widget) no dialog opens,
+ * archive, over a hundred articles, searches for the payloads themselves, the widget) no dialog opens,
  * no payload runs (alert/confirm/prompt are recorders, the `__pwned` canary stays unset), no request
  * leaves the origin, the policy reports nothing, and markup shows as text.
  * Skipped, with the reason, when the shared hostile lists are absent.
@@ -21,10 +21,10 @@ const READY = existsSync(`${HOSTILE}/manifest.json`);
 /** Importing ~7,000 articles and building nothing (the index is pre-built) on a loaded machine. */
 const IMPORT_TIMEOUT_MS = 120_000;
 /** Every n-th article / query of each list (every canary is used): a sample that fits a loaded CI machine. */
-const XSS_ARTICLE_STEP = 100;
-const NAUGHTY_ARTICLE_STEP = 4;
-const XSS_QUERY_STEP = 80;
-const NAUGHTY_QUERY_STEP = 8;
+const XSS_ARTICLE_STEP = 200;
+const NAUGHTY_ARTICLE_STEP = 8;
+const XSS_QUERY_STEP = 160;
+const NAUGHTY_QUERY_STEP = 16;
 /** How long one search may take to answer before the next query goes in anyway. */
 const ANSWER_TIMEOUT_MS = 5_000;
 
@@ -132,7 +132,7 @@ test('lists: home, every hostile category and the archive show payloads as text'
   await expectInert('archive');
 });
 
-test('hundreds of hostile articles open with their payloads inert: titles, categories, bodies', async () => {
+test('a hundred and more hostile articles open with their payloads inert: titles, categories, bodies', async () => {
   test.setTimeout(900_000);
   const kinds = { canary: 1, naughty: NAUGHTY_ARTICLE_STEP, xss: XSS_ARTICLE_STEP };
   const seen = { canary: 0, naughty: 0, xss: 0 };
@@ -140,7 +140,7 @@ test('hundreds of hostile articles open with their payloads inert: titles, categ
     const kind = (Object.keys(kinds) as (keyof typeof kinds)[]).find((k) => a.id.startsWith(k));
     return kind !== undefined && seen[kind]++ % kinds[kind] === 0;
   });
-  expect(chosen.length).toBeGreaterThan(200);
+  expect(chosen.length).toBeGreaterThan(100);
   for (const [n, article] of chosen.entries()) {
     await page.goto(`./${articleHref(article.id)}`);
     await page.waitForFunction(

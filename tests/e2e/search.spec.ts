@@ -150,30 +150,38 @@ test('typing while a large corpus is indexed keeps the page responsive', async (
   const box = page
     .getByRole('searchbox', { name: '搜索文章' })
     .or(page.getByRole('searchbox', { name: 'Search articles' }));
-  await expect(page.getByRole('status').filter({ hasText: /Preparing search/ })).toBeVisible();
-  await page.evaluate(() => {
-    (window as unknown as { longest: number }).longest = 0;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        const w = window as unknown as { longest: number };
-        w.longest = Math.max(w.longest, entry.duration);
-      }
-    }).observe({ type: 'longtask', buffered: false });
-  });
-  const started = Date.now();
+  const preparing = page.getByRole('status').filter({ hasText: /Preparing search/ });
+  await expect(preparing).toBeVisible();
   // Three characters from inside a run of Chinese in a title from the middle of the corpus.
   const target = zh.slice(zh.length / 2).find((a) => /\p{Script=Han}{6}/u.test(a.title))!;
   const run = /\p{Script=Han}{6,}/u.exec(target.title)![0];
   const query = [...run].slice(2, 5).join('');
+  // The page notes, in order, when the field first shows the whole query and when the
+  // "Preparing search" status first goes away. Order, not duration: a shared machine's speed
+  // cannot flip it, but an index built on the main thread would hold the echo back until after.
+  await page.evaluate((q) => {
+    const w = window as unknown as { events: string[] };
+    w.events = [];
+    const field = document.querySelector<HTMLInputElement>('input[type="search"]')!;
+    field.addEventListener('input', () => {
+      if (field.value === q && !w.events.includes('echoed')) w.events.push('echoed');
+    });
+    const watch = (): void => {
+      const still = [...document.querySelectorAll('[role="status"]')].some((el) =>
+        /Preparing search/.test(el.textContent ?? ''),
+      );
+      if (!still) w.events.push('ready');
+      else requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+  }, query);
   await box.pressSequentially(query, { delay: 50 });
   await expect(box).toHaveValue(query);
-  // The keystrokes were echoed while the index was still being built.
-  const typedIn = Date.now() - started;
-  expect(typedIn).toBeLessThan(5_000);
+  await expect(preparing).toBeHidden({ timeout: 60_000 });
   await expect(results(page).getByRole('link', { name: target.title })).toBeVisible({ timeout: 60_000 });
-  const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
-  // Generous for a shared CI machine; the bench measures the real figure.
-  expect(longest).toBeLessThan(500);
+  const events = await page.evaluate(() => (window as unknown as { events: string[] }).events);
+  // The keystrokes were echoed while the index was still being built.
+  expect(events).toEqual(['echoed', 'ready']);
 });
 
 test('during a first import, search answers from the pre-built index, articles not stored yet included', async ({

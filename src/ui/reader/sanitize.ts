@@ -53,13 +53,16 @@ let sanitizer: Sanitize | null = null;
 let loading: Promise<Sanitize> | null = null;
 
 export function loadSanitizer(): Promise<Sanitize> {
-  loading ??= import('dompurify').then(({ default: DOMPurify }) => {
+  if (loading) return loading;
+  loading = import('dompurify').then(({ default: DOMPurify }) => {
     DOMPurify.addHook('afterSanitizeAttributes', (node) => {
       if (node.nodeName === 'IMG' && isForeignSource(node.getAttribute('src') ?? '')) node.removeAttribute('src');
     });
     sanitizer = (html) => DOMPurify.sanitize(html, CONFIG) as unknown as SafeHtml;
     return sanitizer;
   });
+  // A failed fetch (offline before the app was cached) is tried again by the next article.
+  loading.catch(() => (loading = null));
   return loading;
 }
 
