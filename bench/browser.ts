@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
 import type { EnginesResult } from './lib/engines-page.ts';
 import { measureCorpus, measureEngines, CPU_THROTTLING, type RunFigures } from './lib/measure.ts';
+import { Phases } from './lib/phases.ts';
 import { buildApp, prepareCorpus, SCALE_NAME, type PreparedCorpus } from './lib/prepare.ts';
 import { sourceMapResolver } from './lib/profile.ts';
 import { summarize, printAttribution, printTable, writeBenchmarksSection, type CorpusSummary } from './lib/report.ts';
@@ -72,12 +73,13 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Cor
   if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
   const started = performance.now();
   const perKind = options.quick ? QUICK_QUERIES_PER_KIND : QUERIES_PER_KIND;
-  const app = await buildApp(log);
+  const phases = new Phases(log);
+  const app = await phases.time('prepare: app', null, () => buildApp(log));
   log(app.builtS === null ? `app: cached build ${app.distDir}` : `app built in ${Math.round(app.builtS)} s`);
   const resolveSource = sourceMapResolver(app.distDir);
   const prepared: PreparedCorpus[] = [];
   for (const name of options.corpora) {
-    const corpus = await prepareCorpus(name, app.distDir, perKind, log);
+    const corpus = await phases.time('prepare: corpus', name, () => prepareCorpus(name, app.distDir, perKind, log));
     if (corpus) prepared.push(corpus);
   }
   if (prepared.length === 0) {
@@ -103,6 +105,7 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Cor
             queries: corpus.queries.filter((q, i, all) => all.findIndex((o) => o.text === q.text) === i),
             resolve: resolveSource,
             log: (line) => log(`  ${corpus.name}: ${line}`),
+            phase: phases.forCorpus(corpus.name),
           });
           runs.get(corpus.name)!.push(figures);
           // Kept as it goes: a run stopped later (a timeout, a killed bench) still leaves these figures.
@@ -123,11 +126,13 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Cor
       if (corpus.articles > ENGINES_BUILD_MAX_ARTICLES) continue;
       const build = corpus.articles <= (options.quick ? QUICK_ENGINES_BUILD_MAX_ARTICLES : ENGINES_BUILD_MAX_ARTICLES);
       log(`engines page ${corpus.name} (ours${build ? ' build +' : ''} import${build ? ', MiniSearch' : ''})`);
-      const result = await measureEngines(executablePath, servers.get(corpus.name)!.url, {
-        queries: distinct(corpus.queries.map((q) => q.text)),
-        buildOurs: build,
-        miniSearch: build,
-      });
+      const result = await phases.time('engines page', corpus.name, () =>
+        measureEngines(executablePath, servers.get(corpus.name)!.url, {
+          queries: distinct(corpus.queries.map((q) => q.text)),
+          buildOurs: build,
+          miniSearch: build,
+        }),
+      );
       engines.set(corpus.name, result);
       loads.push(loadavg()[0]!);
     }
@@ -150,6 +155,9 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Cor
   const load = { min: Math.min(...loads), max: Math.max(...loads) };
   printTable(summaries);
   printAttribution(summaries);
+  const phaseTable = phases.table();
+  console.log(`\nWhere the ${elapsedS} s went (wall clock, s, by phase and corpus)`);
+  console.table(phaseTable);
   log(
     `load average (1 min) during the run: ${load.min.toFixed(1)}–${load.max.toFixed(1)} on ${os.availableParallelism()} cores`,
   );
@@ -173,6 +181,7 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Cor
         date,
         command,
         elapsedS,
+        phases: phaseTable,
         setup,
         corpora: summaries,
         raw: Object.fromEntries(runs),

@@ -11,6 +11,12 @@ export const CACHE_DIR = resolve('.tmp/bench');
 export const DONE_FILE = 'bench-done.json';
 /** Cache entries kept per kind; older ones are removed (the 100k corpus alone is ~700 MB). */
 export const KEEP_ENTRIES = 2;
+/**
+ * ...but only once unused this long: the cache is shared by several worktrees (each with its own
+ * code, so its own keys), and removing an entry another one still uses costs it a rebuild (the
+ * 100k corpus: about 16 minutes). An entry's use is its done file's mtime (touched on every use).
+ */
+export const PRUNE_UNUSED_MS = 3 * 24 * 60 * 60 * 1000;
 
 /** Build output inside source folders (public/corpus is replaced by the bench's own). */
 const SKIPPED = new Set([join('public', 'corpus'), 'node_modules']);

@@ -11,6 +11,7 @@ import type { Query } from '../search-quality.ts';
 import { ENGINES_PATH } from './engines-bundle.ts';
 import type { EnginesRequest, EnginesResult } from './engines-page.ts';
 import { PROBE_SCRIPT, type ProbeSnapshot, type QueryTiming } from './probe.ts';
+import type { TimePhase } from './phases.ts';
 import { attribute, startProfile, stopProfile, type Attribution, type SourceResolver } from './profile.ts';
 import { FLOOR_PATH } from './server.ts';
 
@@ -252,7 +253,11 @@ export interface MeasureOptions {
   /** Source maps of the served app, for the long-task attribution. */
   resolve: SourceResolver;
   log: (line: string) => void;
+  /** Times each step (bench/lib/phases.ts); by default, just runs it. */
+  phase?: TimePhase;
 }
+
+const untimed: TimePhase = (_phase, work) => work();
 
 export async function measureCorpus(
   executablePath: string,
@@ -260,22 +265,25 @@ export async function measureCorpus(
   options: MeasureOptions,
 ): Promise<RunFigures> {
   const { probeQuery, queries, resolve, log } = options;
+  const phase = options.phase ?? untimed;
   let floorMs: number | null = null;
   try {
-    floorMs = await measureFloor(executablePath, baseUrl);
+    floorMs = await phase('floor', () => measureFloor(executablePath, baseUrl));
     log(`floor ${Math.round(floorMs)} ms`);
   } catch (error) {
     log(`floor failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
 
-  const session = await openProfile(executablePath);
+  const session = await phase('browser start', () => openProfile(executablePath));
   try {
     // Cold: a fresh profile, nothing stored; the CPU profiler runs from navigation to the index cached.
-    const coldVisit = await visit(session, baseUrl, probeQuery, true);
+    const coldVisit = await phase('cold visit', () => visit(session, baseUrl, probeQuery, true));
     log(
       `cold list ${Math.round(coldVisit.firstListPaintMs ?? -1)} ms, search-ready ${Math.round(coldVisit.searchReadyMs ?? -1)} ms`,
     );
-    const indexCachedMs = await probeWait(session.page, 'indexCached', INDEX_CACHE_TIMEOUT_MS);
+    const indexCachedMs = await phase('wait: index cached', () =>
+      probeWait(session.page, 'indexCached', INDEX_CACHE_TIMEOUT_MS),
+    );
     const loadProfile = await stopProfile(session.cdp);
     const cold = await snapshot(session.page);
     const readyAt = coldVisit.searchReadyMs ?? Infinity;
@@ -301,16 +309,18 @@ export async function measureCorpus(
       transferredBytes: await transferred(session.page),
     };
     const loadAttribution = attribute(loadProfile, cold.longTasks, resolve);
-    const heap = await heapAfterGc(session);
+    const heap = await phase('heap', () => heapAfterGc(session));
 
     // Queries, one hash change each, on the loaded page, under the CPU profiler.
     const queryStart = (await session.page.evaluate('performance.now()')) as number;
     await startProfile(session.cdp);
     const timings: QueryTiming[] = [];
-    for (const query of queries) {
-      const expr = `window.__folioBench.runQuery(${JSON.stringify(query.text)}, ${QUERY_TIMEOUT_MS})`;
-      timings.push((await session.page.evaluate(expr)) as QueryTiming);
-    }
+    await phase('queries', async () => {
+      for (const query of queries) {
+        const expr = `window.__folioBench.runQuery(${JSON.stringify(query.text)}, ${QUERY_TIMEOUT_MS})`;
+        timings.push((await session.page.evaluate(expr)) as QueryTiming);
+      }
+    });
     const searchProfile = await stopProfile(session.cdp);
     const afterQueries = await snapshot(session.page);
     const answered = timings.filter((t) => !t.timedOut);
@@ -329,7 +339,7 @@ export async function measureCorpus(
     const warmPage = await throttledPage(session.context);
     session.page = warmPage.page;
     session.cdp = warmPage.cdp;
-    const warmVisit = await visit(session, baseUrl, probeQuery, false);
+    const warmVisit = await phase('warm visit', () => visit(session, baseUrl, probeQuery, false));
     const warm = await snapshot(session.page);
     const warmFigures: RunFigures['warm'] = {
       firstListPaintMs: warmVisit.firstListPaintMs,
@@ -341,7 +351,7 @@ export async function measureCorpus(
       listLinksAfterScroll: null,
       listSetSize: null,
     };
-    Object.assign(warmFigures, await listCheck(session.page));
+    Object.assign(warmFigures, await phase('list check', () => listCheck(session.page)));
     log(`warm search-ready ${Math.round(warmVisit.searchReadyMs ?? -1)} ms`);
     return {
       floorMs,
@@ -352,7 +362,7 @@ export async function measureCorpus(
       warm: warmFigures,
     };
   } finally {
-    await session.close();
+    await phase('browser close', () => session.close());
   }
 }
 

@@ -5,7 +5,17 @@
  * The server maps /corpus/ of the one app to the chosen corpus folder: nothing is copied.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +25,7 @@ import { runBuild } from '../../src/cli/run-build.ts';
 import { toSearchDoc, type SearchDoc } from '../../src/search/engine.ts';
 import { generateQueries, type Query } from '../search-quality.ts';
 import { buildScaleCorpus, SCALE_COUNT } from '../scale-corpus.ts';
-import { appVersion, builderVersion, CACHE_DIR, DONE_FILE, hashOf, KEEP_ENTRIES } from './cache.ts';
+import { appVersion, builderVersion, CACHE_DIR, DONE_FILE, hashOf, KEEP_ENTRIES, PRUNE_UNUSED_MS } from './cache.ts';
 import { bundleEnginesPage } from './engines-bundle.ts';
 
 const run = promisify(execFile);
@@ -86,18 +96,35 @@ function gz(file: string): number {
   return statSync(packed).size;
 }
 
-/** Removes older entries of one kind (`app-`, `corpus-en-news-`…), keeping the newest few and `keep`. */
+/** When an entry was last used: its done file's mtime (touched on each use), else the folder's. */
+function lastUsed(dir: string): number {
+  const done = join(dir, DONE_FILE);
+  return statSync(existsSync(done) ? done : dir).mtimeMs;
+}
+
+/**
+ * Removes older entries of one kind (`app-`, `corpus-en-news-`…), keeping the newest few and `keep`,
+ * and never one used in the last PRUNE_UNUSED_MS (another worktree sharing the cache may need it).
+ */
 function prune(prefix: string, keep: string): void {
   if (!existsSync(CACHE_DIR)) return;
   const old = readdirSync(CACHE_DIR)
     .filter((name) => name.startsWith(prefix) && join(CACHE_DIR, name) !== keep)
-    .map((name) => ({ path: join(CACHE_DIR, name), at: statSync(join(CACHE_DIR, name)).mtimeMs }))
+    .map((name) => ({ path: join(CACHE_DIR, name), at: lastUsed(join(CACHE_DIR, name)) }))
     .sort((a, b) => b.at - a.at);
-  for (const entry of old.slice(KEEP_ENTRIES - 1)) rmSync(entry.path, { recursive: true, force: true });
+  const now = Date.now();
+  for (const entry of old.slice(KEEP_ENTRIES - 1)) {
+    if (now - entry.at > PRUNE_UNUSED_MS) rmSync(entry.path, { recursive: true, force: true });
+  }
 }
 
+/** A complete entry; marked as used now (see prune). */
 function isDone(dir: string): boolean {
-  return existsSync(join(dir, DONE_FILE));
+  const done = join(dir, DONE_FILE);
+  if (!existsSync(done)) return false;
+  const now = new Date();
+  utimesSync(done, now, now);
+  return true;
 }
 
 /** Vite build of the app (with the demo corpus in its public folder, as the precache check wants) and of the widget. */
@@ -157,7 +184,7 @@ async function buildCorpus(
   const work = join(CACHE_DIR, `corpus-${name}-${hashOf(sources, version)}`);
   const corpusDir = join(work, 'corpus');
   const done = join(work, DONE_FILE);
-  if (existsSync(done)) {
+  if (isDone(work)) {
     const { buildMs } = JSON.parse(readFileSync(done, 'utf8')) as { buildMs: number | null };
     return { corpusDir, builtS: null, buildMs };
   }
