@@ -21,7 +21,9 @@ const VIEWPORT = { width: 1280, height: 800 };
 const LOAD_TIMEOUT_MS = 6 * 60_000;
 const QUERY_TIMEOUT_MS = 15_000;
 const FLOOR_TIMEOUT_MS = 6 * 60_000;
-const INDEX_CACHE_TIMEOUT_MS = 3 * 60_000;
+/** A failure bound only: the cache write is seen (polled) within a second or two of happening. */
+const INDEX_CACHE_TIMEOUT_MS = 90_000;
+const INDEX_CACHE_POLL_MS = 200;
 const ENGINES_TIMEOUT_MS = 6 * 60_000;
 /** A same-origin page to stand on before the measured navigation (the profiler starts there). */
 const START_PATH = '/robots.txt';
@@ -241,6 +243,16 @@ async function visit(session: Session, baseUrl: string, probeQuery: string, prof
   return { firstListPaintMs, searchReadyMs, retried };
 }
 
+/** When the search index was cached in IndexedDB (polled), or null if not within INDEX_CACHE_TIMEOUT_MS. */
+async function indexCached(page: Page): Promise<number | null> {
+  const deadline = Date.now() + INDEX_CACHE_TIMEOUT_MS;
+  while (!(await page.evaluate('window.__folioBench.pollIndexCache()'))) {
+    if (Date.now() > deadline) return null;
+    await page.waitForTimeout(INDEX_CACHE_POLL_MS);
+  }
+  return (await page.evaluate('window.__folioBench.marks.indexCached')) as number;
+}
+
 async function transferred(page: Page): Promise<number> {
   return (await page.evaluate(
     "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).reduce((s, e) => s + e.transferSize, 0)",
@@ -281,9 +293,10 @@ export async function measureCorpus(
     log(
       `cold list ${Math.round(coldVisit.firstListPaintMs ?? -1)} ms, search-ready ${Math.round(coldVisit.searchReadyMs ?? -1)} ms`,
     );
-    const indexCachedMs = await phase('wait: index cached', () =>
-      probeWait(session.page, 'indexCached', INDEX_CACHE_TIMEOUT_MS),
-    );
+    // The import's end (the 100k corpus: long after search-ready), then the index cache: both by
+    // their own signal, not a fixed wait. The worker's cache write is polled (see probe.ts).
+    await phase('wait: import end', () => probeWait(session.page, 'importEnd'));
+    const indexCachedMs = await phase('wait: index cached', () => indexCached(session.page));
     const loadProfile = await stopProfile(session.cdp);
     const cold = await snapshot(session.page);
     const readyAt = coldVisit.searchReadyMs ?? Infinity;

@@ -11,7 +11,9 @@
  *   the import runs in the import worker (src/corpus/import-worker.ts), whose writes the page cannot
  *   see: its first `progress` message, its `done` (sent once the marker is committed) and the
  *   articles it says it wrote;
- * - indexCached: the search index export is committed to IndexedDB;
+ * - indexCached: the search index is committed to IndexedDB: seen when the page writes it, and by
+ *   `pollIndexCache()` (the search worker writes it from its own connection, which the page cannot
+ *   see; the bench polls while it waits for it);
  * - workerReady: the search worker said 'ready' (index built or imported); `workerIndexMs` is the
  *   time from the `init` or `import` message to it, `workerIndexSource` which of the two;
  * - long tasks (PerformanceObserver 'longtask') and each search's worker round trip (Worker
@@ -191,7 +193,35 @@ export const PROBE_SCRIPT = String.raw`
     }
   }
 
-  window.__folioBench = { marks, counters, longTasks, answers, when, runQuery, listDom, scrollToEnd };
+  /** Marks indexCached now if the app's database holds a search index; resolves true once marked. */
+  function pollIndexCache() {
+    if ('indexCached' in marks) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const open = indexedDB.open('folio');
+      // Never create the database (the app does, with its schema).
+      open.onupgradeneeded = () => open.transaction && open.transaction.abort();
+      open.onerror = () => resolve(false);
+      open.onsuccess = () => {
+        const db = open.result;
+        db.onversionchange = () => db.close();
+        const finish = (stored) => {
+          db.close();
+          if (stored) mark('indexCached');
+          resolve(stored);
+        };
+        try {
+          if (!db.objectStoreNames.contains('searchIndex')) return finish(false);
+          const count = db.transaction('searchIndex', 'readonly').objectStore('searchIndex').count();
+          count.onsuccess = () => finish(count.result > 0);
+          count.onerror = () => finish(false);
+        } catch {
+          finish(false);
+        }
+      };
+    });
+  }
+
+  window.__folioBench = { marks, counters, longTasks, answers, when, runQuery, listDom, scrollToEnd, pollIndexCache };
 })();
 //# sourceURL=${PROBE_URL}
 `;
