@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -25,7 +26,18 @@ import { runBuild } from '../../src/cli/run-build.ts';
 import { toSearchDoc, type SearchDoc } from '../../src/search/engine.ts';
 import { generateQueries, type Query } from '../search-quality.ts';
 import { buildScaleCorpus, SCALE_COUNT } from '../scale-corpus.ts';
-import { appVersion, builderVersion, CACHE_DIR, DONE_FILE, hashOf, KEEP_ENTRIES, PRUNE_UNUSED_MS } from './cache.ts';
+import {
+  appVersion,
+  CACHE_DIR,
+  corpusKey,
+  DONE_FILE,
+  hashOf,
+  KEEP_ENTRIES,
+  KEY_SCHEME,
+  legacyCorpusKey,
+  PRUNE_UNUSED_MS,
+  sampleFingerprint,
+} from './cache.ts';
 import { bundleEnginesPage } from './engines-bundle.ts';
 
 const run = promisify(execFile);
@@ -170,21 +182,50 @@ function sharedDir(): string {
   return resolve(process.env.FOLIO_SHARED_CORPUS ?? '../shared/corpus');
 }
 
+const SHARED_CORPORA = ['en-news', 'zh-news', 'en-reuters'];
+
+/**
+ * Hard-links every file of `from` into `to` but the done file (same file system: no bytes copied,
+ * and either folder may be removed later without the other losing anything).
+ */
+function linkTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (entry.isDirectory()) linkTree(join(from, entry.name), join(to, entry.name));
+    else if (entry.name !== DONE_FILE) linkSync(join(from, entry.name), join(to, entry.name));
+  }
+}
+
+/**
+ * An entry made under the key before v2 (`corpus-<name>-<legacy key>`) for the same sources and the
+ * very same builder and search code (that key hashed all of it) holds exactly what this code would
+ * build: it is linked in under the new key instead of rebuilding (the 100k corpus: ~16 minutes).
+ */
+function adoptLegacy(name: string, sources: readonly string[], extra: string, work: string): boolean {
+  const legacy = join(CACHE_DIR, `corpus-${name}-${legacyCorpusKey(sources, extra)}`);
+  if (!isDone(legacy)) return false;
+  rmSync(work, { recursive: true, force: true });
+  linkTree(legacy, work);
+  const { buildMs } = JSON.parse(readFileSync(join(legacy, DONE_FILE), 'utf8')) as { buildMs: number | null };
+  const adoptedAt = new Date().toISOString();
+  writeFileSync(join(work, DONE_FILE), JSON.stringify({ builtAt: adoptedAt, adoptedFrom: legacy, buildMs }));
+  return true;
+}
+
 /** Builds (or finds in the cache) one corpus; null when its source is absent. */
 async function buildCorpus(
   name: string,
 ): Promise<{ corpusDir: string; builtS: number | null; buildMs: number | null } | null> {
-  const sources =
-    name === SCALE_NAME
-      ? ['en-news', 'zh-news', 'en-reuters'].map((c) => join(sharedDir(), `${c}.json`)).filter(existsSync)
-      : [join(sharedDir(), `${name}.json`)].filter(existsSync);
+  const shared = SHARED_CORPORA.map((c) => join(sharedDir(), `${c}.json`));
+  const sources = (name === SCALE_NAME ? shared : [join(sharedDir(), `${name}.json`)]).filter(existsSync);
   if (sources.length === 0) return null;
   // The scale corpus also depends on the script that draws it.
-  const version = builderVersion() + (name === SCALE_NAME ? hashOf(['bench/scale-corpus.ts']) : '');
-  const work = join(CACHE_DIR, `corpus-${name}-${hashOf(sources, version)}`);
+  const extra = name === SCALE_NAME ? hashOf(['bench/scale-corpus.ts']) : '';
+  const key = corpusKey(sources, await sampleFingerprint(shared), extra);
+  const work = join(CACHE_DIR, `corpus-${KEY_SCHEME}-${name}-${key}`);
   const corpusDir = join(work, 'corpus');
   const done = join(work, DONE_FILE);
-  if (isDone(work)) {
+  if (isDone(work) || adoptLegacy(name, sources, extra, work)) {
     const { buildMs } = JSON.parse(readFileSync(done, 'utf8')) as { buildMs: number | null };
     return { corpusDir, builtS: null, buildMs };
   }
@@ -207,7 +248,7 @@ async function buildCorpus(
   }
   await precompress(corpusDir);
   writeFileSync(done, JSON.stringify({ builtAt: new Date().toISOString(), buildMs }));
-  prune(`corpus-${name}-`, work);
+  prune(`corpus-${KEY_SCHEME}-${name}-`, work);
   return { corpusDir, builtS: (performance.now() - started) / 1000, buildMs };
 }
 
