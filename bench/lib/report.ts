@@ -420,8 +420,9 @@ export function benchmarksSection(summaries: readonly CorpusSummary[], context: 
     '',
     `\`${context.command}\` (${context.date}; ${context.elapsedS} s in all, on ${context.cores} cores shared with other ` +
       `work: 1-minute load average ${context.load.min.toFixed(1)}–${context.load.max.toFixed(1)} during the run). The app ` +
-      '(and widget) is built once with `vite build` and each corpus once with the CLI, both cached in `.tmp/bench` by ' +
-      'the hash of their sources; one local node:http server per corpus serves the one app with `/corpus/` mapped to ' +
+      '(and widget) is built once with `vite build` and each corpus once with the CLI, both cached in `.tmp/bench` (the app by ' +
+      "the hash of its sources, a corpus by its source, the builder's code and what the search code builds for a fixed sample); " +
+      'one local node:http server per corpus serves the one app with `/corpus/` mapped to ' +
       'that corpus (precompressed gzip, level 6). Headless Debian Chromium, 4× CPU throttling (CDP), service workers ' +
       `blocked; ${context.runs === 1 ? 'one run per corpus (`--runs N` gives medians of N)' : `medians of ${context.runs} runs (\`scale-100k\` 1)`}, ` +
       'corpora side by side. Times are from navigation start. `scale-100k` is `bench/scale-corpus.ts` (100,000 articles drawn ' +
@@ -436,7 +437,8 @@ export function benchmarksSection(summaries: readonly CorpusSummary[], context: 
       'First list paint: the first visible link to `#/article/…` (the frame after it appears). ' +
       'Search-ready: results on screen after the worker answered from its complete index (earlier answers from a ' +
       'partial index are "first results"). Import end: the corpus completion marker is committed to IndexedDB; ' +
-      'throughput counts from the first article written. When the page keeps an answer the worker gave before it ' +
+      "throughput counts from the first article written. Index cached: the search worker's index committed to " +
+      'IndexedDB (polled every 200 ms from the page once the import has ended). When the page keeps an answer the worker gave before it ' +
       'was ready, the bench searches again 1.5 s after the worker is ready and counts worker-ready plus that search.',
     "- Search word: the longest word of the first article's title (its first two Han characters for Chinese).",
     '- Warm: the same profile (IndexedDB filled, search index cached, HTTP cache warm), a new page, same steps; then ' +
@@ -448,8 +450,10 @@ export function benchmarksSection(summaries: readonly CorpusSummary[], context: 
       'roles and article links only, no CSS class). "Worker round trip": the search message to its answer (the probe wraps `Worker`).',
     '- Engines page: our engine (`src/search/engine.ts`) and MiniSearch (configured as in `bench/search-quality.ts`) ' +
       'on the main thread of one page, same corpus, same queries, same throttle: build from the articles, import of ' +
-      'the pre-built index parts (`JSON.parse` + `importIndex`), query times (limit 20). Not run for `scale-100k` ' +
-      "(minutes under throttling; its index import is the app's, in the worker); `--quick` skips the builds for en-reuters.",
+      'the pre-built index parts (`JSON.parse` + `importIndex`), query times (limit 20). Our build from the articles ' +
+      'on the corpora up to 5,000 articles only (the app imports the pre-built index; en-reuters: import and queries), ' +
+      "MiniSearch's wherever its queries are timed. Not run for `scale-100k` " +
+      "(minutes under throttling; its index import is the app's, in the worker); `--quick` skips MiniSearch for en-reuters.",
     '- Long tasks: a `longtask` PerformanceObserver added with `addInitScript`. Heap: after ' +
       '`HeapProfiler.collectGarbage`, `Runtime.getHeapUsage` (used heap plus ArrayBuffer backing stores) of the page and of the search worker.',
     '- gzip sizes are of the built files (level 6, as served). "App JS at start": the scripts index.html loads. ' +
