@@ -1,8 +1,8 @@
-import { CorpusError, fetchChunk, isQuotaError, readsFromMemory, type LoadProgress } from '../corpus/load.ts';
+import { chunkOf, CorpusError, isQuotaError, readsFromMemory, type LoadProgress } from '../corpus/load.ts';
 // Off the main thread (issue #7), with loadCorpus's very shape: the calls below are unchanged.
-import { loadCorpusInWorker as loadCorpus } from '../corpus/import-client.ts';
+import { loadCorpusInWorker as loadCorpus, UnstoredArticles } from '../corpus/import-client.ts';
 import { connectionError } from '../corpus/import-protocol.ts';
-import type { Article, Chunk, Manifest } from '../corpus/types.ts';
+import type { Article, Manifest } from '../corpus/types.ts';
 import { readCorpusState } from '../storage/articles.ts';
 import { isNewerSchemaError, openFolioDB, type FolioDatabase } from '../storage/db.ts';
 import type { MemoryReader } from '../storage/memory-reader.ts';
@@ -58,13 +58,13 @@ export class Library {
   #repair: Promise<void> | null = null;
   /** A corrupt record starts one repair per open(): offline, a failing repair must not loop. */
   #repairTried = false;
-  /** Chunks read for articles not imported yet (search results during a first import), by file. */
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
-  #chunks = new Map<string, Promise<Chunk>>();
+  /** Articles not imported yet (search results during a first import), read off the main thread. */
+  readonly #unstored: UnstoredArticles;
 
   constructor(manifestUrl: string, dbName: string) {
     this.manifestUrl = manifestUrl;
     this.dbName = dbName;
+    this.#unstored = new UnstoredArticles(manifestUrl);
   }
 
   async open(): Promise<void> {
@@ -111,6 +111,7 @@ export class Library {
       if (result.source === 'imported') this.revision += 1;
       this.complete = true;
       this.status = 'ready';
+      this.#unstored.close();
       // A record lost or added behind our back (cleared by hand, a crashed write): repair it.
       if (result.source === 'stored') void this.#checkCount(db, result.manifest);
     } catch (err) {
@@ -234,33 +235,12 @@ export class Library {
 
   /**
    * An article that is not in IndexedDB yet, read from its chunk of the current corpus (fetched and
-   * verified; usually from the HTTP cache or the precache): search answers from the pre-built index
-   * during a first import, before every article is written. The last few chunks are kept.
+   * verified, in a worker: see UnstoredArticles): search answers from the pre-built index during a
+   * first import, before every article is written.
    */
   async articleFromCorpus(ord: number, id: string): Promise<Article | undefined> {
-    const manifest = this.manifest;
-    if (!manifest) return undefined;
-    let first = 0;
-    const ref = manifest.chunks.find((c) => {
-      const inside = ord >= first && ord < first + c.count;
-      first += c.count;
-      return inside;
-    });
-    if (!ref) return undefined;
-    let chunk = this.#chunks.get(ref.file);
-    if (!chunk) {
-      chunk = fetchChunk(this.manifestUrl, ref, globalThis.fetch.bind(globalThis));
-      this.#chunks.set(ref.file, chunk);
-      chunk.catch(() => this.#chunks.delete(ref.file));
-      // Bounded: a chunk is up to a few MB parsed; search pages touch few at a time.
-      const oldest = this.#chunks.keys().next().value;
-      if (this.#chunks.size > 4 && oldest !== undefined) this.#chunks.delete(oldest);
-    }
-    try {
-      return (await chunk).articles.find((a) => a.id === id);
-    } catch {
-      return undefined;
-    }
+    const ref = this.manifest ? chunkOf(this.manifest, ord) : undefined;
+    return ref ? this.#unstored.read(ref, id) : undefined;
   }
 
   /** Whether an article can be shown now; a corrupt record starts a repair. */
