@@ -85,7 +85,7 @@ export class Library {
         const stored = await readCorpusState(db).catch(() => undefined);
         if (abort.signal.aborted) return;
         this.complete = stored?.complete === true && stored.manifestUrl === this.manifestUrl;
-        if (this.complete && stored) this.manifest = stored.manifest;
+        if (this.complete && stored) this.#setManifest(stored.manifest);
       }
       const result = await loadCorpus(db, this.manifestUrl, {
         signal: abort.signal,
@@ -97,7 +97,7 @@ export class Library {
         onReadable: (manifest) => {
           if (abort.signal.aborted) return;
           if (manifest.hash !== this.manifest?.hash) this.complete = false;
-          this.manifest = manifest;
+          this.#setManifest(manifest);
           this.revision += 1;
         },
         onFreed: () => {
@@ -107,7 +107,7 @@ export class Library {
       if (abort.signal.aborted) return;
       this.#readFrom(db);
       this.memoryOnly = false;
-      this.manifest = result.manifest;
+      this.#setManifest(result.manifest);
       if (result.source === 'imported') this.revision += 1;
       this.complete = true;
       this.status = 'ready';
@@ -124,6 +124,22 @@ export class Library {
       if (readsFromMemory(err, this.db !== null) || this.memoryOnly) await this.#readIntoMemory(abort, err);
       else this.fail(err);
     }
+  }
+
+  /**
+   * Every chunk of an import says its manifest again, a new object each time (a message from the
+   * worker): the same corpus keeps the object the views hold, so nothing that renders the manifest
+   * (categories, filters, footer) runs again on each chunk (issue #7).
+   */
+  #setManifest(manifest: Manifest): void {
+    const held = this.manifest;
+    // The hash covers title and chunks; the pre-built index is listed beside it.
+    const same =
+      held !== null &&
+      held.hash === manifest.hash &&
+      held.indexVersion === manifest.indexVersion &&
+      JSON.stringify(held.index) === JSON.stringify(manifest.index);
+    if (!same) this.manifest = manifest;
   }
 
   /** Reads from this database, keeping the reader the views hold when it is the same one. */
@@ -153,7 +169,7 @@ export class Library {
           if (abort.signal.aborted) return;
           if (reader !== this.reader || manifest.hash !== this.manifest?.hash) this.complete = false;
           this.reader = reader;
-          this.manifest = manifest;
+          this.#setManifest(manifest);
           this.revision += 1;
         },
       });
@@ -276,7 +292,7 @@ export class Library {
           this.revision += 1;
         },
       });
-      this.manifest = result.manifest;
+      this.#setManifest(result.manifest);
       this.revision += 1;
     } catch (err) {
       this.fail(err);
@@ -307,7 +323,7 @@ export class Library {
     const result = await loadCorpus(this.db, this.manifestUrl, { force: true, signal });
     this.#readFrom(this.db);
     this.memoryOnly = false;
-    this.manifest = result.manifest;
+    this.#setManifest(result.manifest);
     this.revision += 1;
     return result.manifest;
   }
