@@ -46,20 +46,6 @@ function dateFormat(locale: Locale): Intl.DateTimeFormat {
   return format;
 }
 
-// The same for numbers: `n.toLocaleString(locale)` makes a new formatter on every call, and the list
-// status formats its counts on every progress message of an import (issue #7).
-const numberFormats = new Map<Locale, Intl.NumberFormat>();
-
-/** A count as readers expect it in each interface language (grouping separators). */
-export function formatNumber(locale: Locale, n: number): string {
-  let format = numberFormats.get(locale);
-  if (!format) {
-    format = new Intl.NumberFormat(locale);
-    numberFormats.set(locale, format);
-  }
-  return format.format(n);
-}
-
 export function formatMonth(locale: Locale, year: number, month: number): string {
   const d = new Date(Date.UTC(year, month - 1, 1));
   return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(d);
