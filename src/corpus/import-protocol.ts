@@ -8,6 +8,10 @@
  * `error`. Errors cross as `{ kind, detail }` and become a CorpusError again on the page.
  * `versionchange`: another tab upgraded the database, and the worker closed its connection.
  * The page stops a load by terminating the worker (IndexedDB aborts the open transaction).
+ *
+ * `read` (issue #7): one article not stored yet, read from its chunk for a search hit during a first
+ * import. A worker of its own serves these (never the one loading); it answers each with `article`
+ * (null when the chunk cannot be read or does not hold it), so the page parses no chunk itself.
  */
 import {
   CORPUS_ERROR_KINDS,
@@ -17,8 +21,8 @@ import {
   type LoadProgress,
   type LoadResult,
 } from './load.ts';
-import type { Manifest } from './types.ts';
-import { isManifest } from './validate.ts';
+import type { Article, ChunkRef, Manifest } from './types.ts';
+import { isArticle, isChunkRef, isManifest } from './validate.ts';
 import { isNewerSchemaError } from '../storage/db.ts';
 
 export interface ImportLoadRequest {
@@ -30,7 +34,17 @@ export interface ImportLoadRequest {
   repair: boolean;
 }
 
-export type ImportRequest = ImportLoadRequest;
+export interface ImportReadRequest {
+  type: 'read';
+  /** Echoed in the answer: reads are answered as their chunks arrive, not in order. */
+  request: number;
+  manifestUrl: string;
+  chunk: ChunkRef;
+  /** The article's id. */
+  id: string;
+}
+
+export type ImportRequest = ImportLoadRequest | ImportReadRequest;
 
 export interface WireError {
   kind: CorpusErrorKind;
@@ -44,6 +58,7 @@ export type ImportResponse =
   | { type: 'freed' }
   | { type: 'versionchange' }
   | { type: 'done'; result: LoadResult }
+  | { type: 'article'; request: number; article: Article | null }
   | ({ type: 'error' } & WireError);
 
 const ERROR_KINDS: readonly CorpusErrorKind[] = CORPUS_ERROR_KINDS;
@@ -83,6 +98,14 @@ function isLoadResult(value: unknown): value is LoadResult {
 }
 
 export function isImportRequest(value: unknown): value is ImportRequest {
+  if (isObject(value) && value.type === 'read') {
+    return (
+      isCount(value.request) &&
+      typeof value.manifestUrl === 'string' &&
+      isChunkRef(value.chunk) &&
+      typeof value.id === 'string'
+    );
+  }
   return (
     isObject(value) &&
     value.type === 'load' &&
@@ -107,6 +130,8 @@ export function isImportResponse(value: unknown): value is ImportResponse {
       return isManifest(value.manifest);
     case 'done':
       return isLoadResult(value.result);
+    case 'article':
+      return isCount(value.request) && (value.article === null || isArticle(value.article));
     case 'error':
       return isErrorKind(value.kind) && typeof value.detail === 'string';
     default:

@@ -3,14 +3,16 @@
  *   new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module' })
  * It runs loadCorpus (load.ts) against its own connection, so fetching, verifying, parsing and
  * writing the corpus never hold the page's main thread. A small switch over import-protocol.ts;
- * one worker per load (the page terminates it when the load ends or is cancelled).
+ * one worker per load (the page terminates it when the load ends or is cancelled). Another
+ * instance, never the loading one, answers `read`s: articles a first import has not stored yet.
  */
-import { CorpusError, loadCorpus } from './load.ts';
+import { ChunkArticles, CorpusError, loadCorpus } from './load.ts';
 import {
   connectionError,
   isImportRequest,
   toWireError,
   type ImportLoadRequest,
+  type ImportReadRequest,
   type ImportResponse,
 } from './import-protocol.ts';
 import { openFolioDB, type FolioDatabase } from '../storage/db.ts';
@@ -59,8 +61,19 @@ async function load(request: ImportLoadRequest): Promise<void> {
   }
 }
 
+const chunks = new ChunkArticles(globalThis.fetch.bind(globalThis));
+
+async function read(request: ImportReadRequest): Promise<void> {
+  const article = await chunks.article(request.manifestUrl, request.chunk, request.id);
+  post({ type: 'article', request: request.request, article: article ?? null });
+}
+
 addEventListener('message', (event: MessageEvent<unknown>) => {
   const request = event.data;
+  if (isImportRequest(request) && request.type === 'read') {
+    void read(request);
+    return;
+  }
   if (!isImportRequest(request) || busy) {
     post({ type: 'error', kind: 'storage', detail: 'the import worker got a message it does not understand' });
     return;

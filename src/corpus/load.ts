@@ -1,4 +1,4 @@
-import type { Chunk, ChunkRef, Manifest } from './types.ts';
+import type { Article, Chunk, ChunkRef, Manifest } from './types.ts';
 import { isChunk, isManifest } from './validate.ts';
 import type { IDBPTransaction } from 'idb';
 import {
@@ -145,6 +145,51 @@ export function parseChunk(ref: ChunkRef, bytes: ArrayBuffer): Chunk {
     throw new CorpusError('bad-chunk', `${ref.file} does not hold the articles its manifest lists`);
   }
   return data;
+}
+
+/** The chunk of `manifest` that holds the article at `ord` (chunks are consecutive runs of ords). */
+export function chunkOf(manifest: Manifest, ord: number): ChunkRef | undefined {
+  let first = 0;
+  for (const ref of manifest.chunks) {
+    if (ord >= first && ord < first + ref.count) return ref;
+    first += ref.count;
+  }
+  return undefined;
+}
+
+/** Parsed chunks kept by ChunkArticles: a chunk is up to a few MB parsed; search pages touch few at a time. */
+export const KEPT_CHUNKS = 4;
+
+/**
+ * Articles read straight from their corpus chunk (fetched, verified, parsed; usually from the HTTP
+ * cache or the precache), for search hits a first import has not stored yet. The last few chunks
+ * are kept, so the hits of one results page cost one read per chunk.
+ */
+export class ChunkArticles {
+  readonly #fetch: typeof fetch;
+  readonly #chunks = new Map<string, Promise<Chunk>>();
+
+  constructor(fetchFn: typeof fetch) {
+    this.#fetch = fetchFn;
+  }
+
+  /** The article, or undefined when its chunk cannot be read or does not hold it. */
+  async article(manifestUrl: string, ref: ChunkRef, id: string): Promise<Article | undefined> {
+    const key = new URL(ref.file, manifestUrl).href;
+    let chunk = this.#chunks.get(key);
+    if (!chunk) {
+      chunk = fetchChunk(manifestUrl, ref, this.#fetch);
+      this.#chunks.set(key, chunk);
+      chunk.catch(() => this.#chunks.delete(key));
+      const oldest = this.#chunks.keys().next().value;
+      if (this.#chunks.size > KEPT_CHUNKS && oldest !== undefined) this.#chunks.delete(oldest);
+    }
+    try {
+      return (await chunk).articles.find((a) => a.id === id);
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 /** An update whose changed chunks weigh more than this is verified first, then written chunk by chunk. */

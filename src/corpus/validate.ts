@@ -703,7 +703,7 @@ function isCorpusPath(value: unknown): value is string {
   );
 }
 
-function isChunkRef(value: unknown): value is ChunkRef {
+export function isChunkRef(value: unknown): value is ChunkRef {
   return (
     isRecord(value) &&
     isCorpusPath(value.file) &&

@@ -19,6 +19,8 @@ const MAX_READS = 2;
 export interface RowSource {
   /** Counts the rows again; the count. */
   refresh(): Promise<number>;
+  /** The last refresh kept every row that was there in its place (see ArticleListSource.kept). */
+  readonly kept?: boolean;
   read(offset: number, limit: number, signal?: AbortSignal): Promise<(ArticleSummary | null)[]>;
 }
 
@@ -124,14 +126,19 @@ export class VirtualArticleList {
       this.#generation += 1;
       for (const read of this.#reads.values()) read.abort();
       this.#reads.clear();
+      let kept = false;
       try {
         this.total = await this.#source.refresh();
+        kept = this.#source.kept === true;
         this.error = null;
       } catch (err) {
         this.error = err;
       }
       this.counted = true;
-      for (const page of this.#pages.keys()) this.#stale.add(page);
+      // During an import every chunk written refreshes the list: when the rows already read kept
+      // their places, only a page that was not full is read again (issue #7: reading a page of
+      // records costs the main thread far more than counting).
+      for (const [page, items] of this.#pages) if (!kept || items.length < PAGE_SIZE) this.#stale.add(page);
       this.#failed.clear();
       this.#update();
     } while (this.#refreshAgain);

@@ -1,8 +1,8 @@
-import { CorpusError, fetchChunk, isQuotaError, readsFromMemory, type LoadProgress } from '../corpus/load.ts';
+import { chunkOf, CorpusError, isQuotaError, readsFromMemory, type LoadProgress } from '../corpus/load.ts';
 // Off the main thread (issue #7), with loadCorpus's very shape: the calls below are unchanged.
-import { loadCorpusInWorker as loadCorpus } from '../corpus/import-client.ts';
+import { loadCorpusInWorker as loadCorpus, UnstoredArticles } from '../corpus/import-client.ts';
 import { connectionError } from '../corpus/import-protocol.ts';
-import type { Article, Chunk, Manifest } from '../corpus/types.ts';
+import type { Article, Manifest } from '../corpus/types.ts';
 import { readCorpusState } from '../storage/articles.ts';
 import { isNewerSchemaError, openFolioDB, type FolioDatabase } from '../storage/db.ts';
 import type { MemoryReader } from '../storage/memory-reader.ts';
@@ -58,13 +58,13 @@ export class Library {
   #repair: Promise<void> | null = null;
   /** A corrupt record starts one repair per open(): offline, a failing repair must not loop. */
   #repairTried = false;
-  /** Chunks read for articles not imported yet (search results during a first import), by file. */
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
-  #chunks = new Map<string, Promise<Chunk>>();
+  /** Articles not imported yet (search results during a first import), read off the main thread. */
+  readonly #unstored: UnstoredArticles;
 
   constructor(manifestUrl: string, dbName: string) {
     this.manifestUrl = manifestUrl;
     this.dbName = dbName;
+    this.#unstored = new UnstoredArticles(manifestUrl);
   }
 
   async open(): Promise<void> {
@@ -85,7 +85,7 @@ export class Library {
         const stored = await readCorpusState(db).catch(() => undefined);
         if (abort.signal.aborted) return;
         this.complete = stored?.complete === true && stored.manifestUrl === this.manifestUrl;
-        if (this.complete && stored) this.manifest = stored.manifest;
+        if (this.complete && stored) this.#setManifest(stored.manifest);
       }
       const result = await loadCorpus(db, this.manifestUrl, {
         signal: abort.signal,
@@ -97,7 +97,7 @@ export class Library {
         onReadable: (manifest) => {
           if (abort.signal.aborted) return;
           if (manifest.hash !== this.manifest?.hash) this.complete = false;
-          this.manifest = manifest;
+          this.#setManifest(manifest);
           this.revision += 1;
         },
         onFreed: () => {
@@ -107,10 +107,11 @@ export class Library {
       if (abort.signal.aborted) return;
       this.#readFrom(db);
       this.memoryOnly = false;
-      this.manifest = result.manifest;
+      this.#setManifest(result.manifest);
       if (result.source === 'imported') this.revision += 1;
       this.complete = true;
       this.status = 'ready';
+      this.#unstored.close();
       // A record lost or added behind our back (cleared by hand, a crashed write): repair it.
       if (result.source === 'stored') void this.#checkCount(db, result.manifest);
     } catch (err) {
@@ -123,6 +124,22 @@ export class Library {
       if (readsFromMemory(err, this.db !== null) || this.memoryOnly) await this.#readIntoMemory(abort, err);
       else this.fail(err);
     }
+  }
+
+  /**
+   * Every chunk of an import says its manifest again, a new object each time (a message from the
+   * worker): the same corpus keeps the object the views hold, so nothing that renders the manifest
+   * (categories, filters, footer) runs again on each chunk (issue #7).
+   */
+  #setManifest(manifest: Manifest): void {
+    const held = this.manifest;
+    // The hash covers title and chunks; the pre-built index is listed beside it.
+    const same =
+      held !== null &&
+      held.hash === manifest.hash &&
+      held.indexVersion === manifest.indexVersion &&
+      JSON.stringify(held.index) === JSON.stringify(manifest.index);
+    if (!same) this.manifest = manifest;
   }
 
   /** Reads from this database, keeping the reader the views hold when it is the same one. */
@@ -152,7 +169,7 @@ export class Library {
           if (abort.signal.aborted) return;
           if (reader !== this.reader || manifest.hash !== this.manifest?.hash) this.complete = false;
           this.reader = reader;
-          this.manifest = manifest;
+          this.#setManifest(manifest);
           this.revision += 1;
         },
       });
@@ -234,33 +251,12 @@ export class Library {
 
   /**
    * An article that is not in IndexedDB yet, read from its chunk of the current corpus (fetched and
-   * verified; usually from the HTTP cache or the precache): search answers from the pre-built index
-   * during a first import, before every article is written. The last few chunks are kept.
+   * verified, in a worker: see UnstoredArticles): search answers from the pre-built index during a
+   * first import, before every article is written.
    */
   async articleFromCorpus(ord: number, id: string): Promise<Article | undefined> {
-    const manifest = this.manifest;
-    if (!manifest) return undefined;
-    let first = 0;
-    const ref = manifest.chunks.find((c) => {
-      const inside = ord >= first && ord < first + c.count;
-      first += c.count;
-      return inside;
-    });
-    if (!ref) return undefined;
-    let chunk = this.#chunks.get(ref.file);
-    if (!chunk) {
-      chunk = fetchChunk(this.manifestUrl, ref, globalThis.fetch.bind(globalThis));
-      this.#chunks.set(ref.file, chunk);
-      chunk.catch(() => this.#chunks.delete(ref.file));
-      // Bounded: a chunk is up to a few MB parsed; search pages touch few at a time.
-      const oldest = this.#chunks.keys().next().value;
-      if (this.#chunks.size > 4 && oldest !== undefined) this.#chunks.delete(oldest);
-    }
-    try {
-      return (await chunk).articles.find((a) => a.id === id);
-    } catch {
-      return undefined;
-    }
+    const ref = this.manifest ? chunkOf(this.manifest, ord) : undefined;
+    return ref ? this.#unstored.read(ref, id) : undefined;
   }
 
   /** Whether an article can be shown now; a corrupt record starts a repair. */
@@ -296,7 +292,7 @@ export class Library {
           this.revision += 1;
         },
       });
-      this.manifest = result.manifest;
+      this.#setManifest(result.manifest);
       this.revision += 1;
     } catch (err) {
       this.fail(err);
@@ -327,7 +323,7 @@ export class Library {
     const result = await loadCorpus(this.db, this.manifestUrl, { force: true, signal });
     this.#readFrom(this.db);
     this.memoryOnly = false;
-    this.manifest = result.manifest;
+    this.#setManifest(result.manifest);
     this.revision += 1;
     return result.manifest;
   }

@@ -217,8 +217,21 @@ class SegmentReader {
     this.segment = segment;
   }
 
+  /**
+   * The last refresh left every position on the record it had (a dense segment whose positions
+   * map to the same ords: an import that added older articles below a newest-first list).
+   */
+  kept = false;
+
+  /** Where position 0 of the list is, in ords, for a dense segment: what `kept` compares. */
+  #origin(base: number | null, count: number): number | null {
+    if (base === null) return null;
+    return this.segment.direction === 'prev' ? base + count : base;
+  }
+
   /** Counts again (the corpus may have grown) and forgets positions, which may have moved. */
   async refresh(): Promise<void> {
+    const before = this.#origin(this.#denseBase, this.count);
     const { index, range, ords } = this.segment;
     const store = this.#db.transaction('articles').store.index(index);
     const count = await store.count(range);
@@ -230,6 +243,8 @@ class SegmentReader {
         base = ords.hi - count + 1;
       else if ((await store.count(IDBKeyRange.bound(ords.lo, ords.lo + count - 1))) === count) base = ords.lo;
     }
+    const after = this.#origin(base, count);
+    this.kept = before !== null && after === before;
     this.count = count;
     this.#denseBase = base;
     this.#anchors.clear();
@@ -318,8 +333,14 @@ export class ListSource {
     return this.#segments.reduce((sum, s) => sum + s.count, 0);
   }
 
+  /** The last refresh kept every list position on the record it had: rows read before are still right. */
+  kept = false;
+
   async refresh(): Promise<number> {
+    const counts = this.#segments.map((s) => s.count);
     await Promise.all(this.#segments.map((s) => s.refresh()));
+    // A segment that grew moves the positions of every segment after it.
+    this.kept = this.#segments.every((s, i) => s.kept && (i === this.#segments.length - 1 || s.count === counts[i]));
     return this.total;
   }
 

@@ -17,6 +17,11 @@ export interface ArticleListSource {
   readonly total: number;
   /** Counts again (the corpus may have grown); the count. */
   refresh(): Promise<number>;
+  /**
+   * The last refresh left every position that was there on the same record (rows were only added
+   * after them): rows read before need not be read again. False when unsure.
+   */
+  readonly kept?: boolean;
   /** Up to `limit` summaries from list position `offset`; null stands for a corrupt record. */
   read(offset: number, limit: number, signal?: AbortSignal): Promise<(ArticleSummary | null)[]>;
 }

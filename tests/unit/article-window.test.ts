@@ -12,6 +12,7 @@ function summary(i: number): ArticleSummary {
 /** A list of `total` rows whose reads resolve when the test says so. */
 class FakeSource implements RowSource {
   total: number;
+  kept = false;
   reads: { offset: number; signal?: AbortSignal; resolve: () => void }[] = [];
   constructor(total: number) {
     this.total = total;
@@ -80,6 +81,29 @@ describe('VirtualArticleList', () => {
     expect(list.total).toBe(1200);
     await source.flush();
     expect(list.rows.map((r) => r.item?.title)).toEqual(before);
+  });
+
+  it('after an import chunk that kept the rows in place, reads again only a page that was not full', async () => {
+    const source = new FakeSource(40);
+    const list = new VirtualArticleList(source);
+    list.setViewport(band(0), ROW);
+    await list.refresh();
+    await source.flush();
+    expect(list.rows.at(-1)!.item?.title).toBe('Article 39');
+    source.total = 600;
+    source.kept = true;
+    await list.refresh();
+    // Page 0 (full) stays as read; page 1 held 10 rows and now holds 30.
+    expect(source.reads.map((r) => r.offset)).toEqual([PAGE_SIZE]);
+    await source.flush();
+    list.setViewport(band(35 * ROW), ROW);
+    await source.flush();
+    expect(list.rows.find((r) => r.index === 42)?.item?.title).toBe('Article 42');
+    // Unsure (or moved): every page on screen is read again.
+    source.total = 900;
+    source.kept = false;
+    await list.refresh();
+    expect(source.reads.length).toBeGreaterThan(1);
   });
 
   it('is loaded (a restore may go on) while rows read before an import chunk are read again', async () => {

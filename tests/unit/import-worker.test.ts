@@ -8,8 +8,11 @@ import {
   isImportResponse,
   toWireError,
 } from '../../src/corpus/import-protocol.ts';
-import { loadCorpusInWorker } from '../../src/corpus/import-client.ts';
+import { loadCorpusInWorker, UnstoredArticles } from '../../src/corpus/import-client.ts';
+import { ChunkArticles, chunkOf, KEPT_CHUNKS } from '../../src/corpus/load.ts';
+import type { Article, ChunkRef } from '../../src/corpus/types.ts';
 import type { FolioDatabase } from '../../src/storage/db.ts';
+import { Library } from '../../src/state/library.svelte.ts';
 
 const inPage = vi.hoisted(() => ({ calls: 0 }));
 vi.mock('../../src/corpus/load.ts', async (importOriginal) => {
@@ -36,6 +39,23 @@ const MANIFEST = {
   chunks: [{ file: 'articles-1.json', hash: 'b'.repeat(64), count: 3 }],
 } as unknown as Manifest;
 
+function article(id: string, ord: number): Article {
+  return {
+    id,
+    title: `Title ${id}`,
+    date: null,
+    category: null,
+    lang: 'en',
+    html: '<p>Body</p>',
+    tags: [],
+    images: [],
+    translations: {},
+    ord,
+    prev: null,
+    next: null,
+  };
+}
+
 const PROGRESS: LoadProgress = { done: 1, total: 2, written: 3, articles: 6 };
 const KINDS: readonly CorpusErrorKind[] = CORPUS_ERROR_KINDS;
 
@@ -58,6 +78,21 @@ describe('import protocol', () => {
     }
   });
 
+  it('accepts a well-formed read request, and nothing else', () => {
+    const read = { type: 'read', request: 7, manifestUrl: 'm.json', chunk: MANIFEST.chunks[0], id: 'a1' };
+    expect(isImportRequest(read)).toBe(true);
+    for (const bad of [
+      { ...read, request: -1 },
+      { ...read, request: '7' },
+      { ...read, id: 3 },
+      { ...read, chunk: { ...MANIFEST.chunks[0], file: '../secret.json' } },
+      { ...read, chunk: undefined },
+      { ...read, manifestUrl: null },
+    ]) {
+      expect(isImportRequest(bad), JSON.stringify(bad)).toBe(false);
+    }
+  });
+
   it('accepts every well-formed response', () => {
     const responses: unknown[] = [
       { type: 'started' },
@@ -67,6 +102,8 @@ describe('import protocol', () => {
       { type: 'versionchange' },
       { type: 'done', result: { manifest: MANIFEST, source: 'stored' } },
       { type: 'done', result: { manifest: MANIFEST, source: 'imported', written: 3 } },
+      { type: 'article', request: 1, article: article('a1', 0) },
+      { type: 'article', request: 2, article: null },
       ...KINDS.map((kind) => ({ type: 'error', kind, detail: 'why' })),
     ];
     for (const response of responses) expect(isImportResponse(response), JSON.stringify(response)).toBe(true);
@@ -85,6 +122,9 @@ describe('import protocol', () => {
       { type: 'done', result: { manifest: MANIFEST, source: 'imported', written: 1.5 } },
       { type: 'done' },
       { type: 'error', kind: 'disk', detail: 'why' },
+      { type: 'article', request: 1 },
+      { type: 'article', request: 1, article: { id: 'a1' } },
+      { type: 'article', article: null },
       { type: 'error', kind: 'network' },
       { type: 'error', kind: 'network', detail: { text: 'why' } },
     ];
@@ -266,5 +306,191 @@ describe('loadCorpusInWorker', () => {
     vi.stubGlobal('Worker', undefined);
     await loadCorpusInWorker(db, 'm.json');
     expect(inPage.calls).toBe(2);
+  });
+});
+
+/** A verified chunk as the builder writes it: its bytes and the manifest entry (with their SHA-256). */
+async function builtChunk(file: string, articles: Article[]): Promise<{ ref: ChunkRef; bytes: string }> {
+  const bytes = JSON.stringify({ format: 1, articles });
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(bytes));
+  const hash = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return { ref: { file, hash, count: articles.length }, bytes };
+}
+
+/** A fetch that serves the given files under https://example.org/corpus/ and counts its calls. */
+function serve(files: Record<string, string>): typeof fetch & { calls: string[] } {
+  const calls: string[] = [];
+  const fn = (input: RequestInfo | URL): Promise<Response> => {
+    const url = String(input);
+    calls.push(url);
+    const name = url.replace('https://example.org/corpus/', '');
+    const body = files[name];
+    return Promise.resolve(body === undefined ? new Response('', { status: 404 }) : new Response(body));
+  };
+  return Object.assign(fn as typeof fetch, { calls });
+}
+
+const MANIFEST_URL = 'https://example.org/corpus/manifest.json';
+
+describe('ChunkArticles', () => {
+  it('finds the chunk of an ord', () => {
+    const manifest = {
+      ...MANIFEST,
+      chunks: [
+        { file: 'a.json', hash: 'c'.repeat(64), count: 2 },
+        { file: 'b.json', hash: 'd'.repeat(64), count: 3 },
+      ],
+    } as Manifest;
+    expect(chunkOf(manifest, 0)?.file).toBe('a.json');
+    expect(chunkOf(manifest, 1)?.file).toBe('a.json');
+    expect(chunkOf(manifest, 2)?.file).toBe('b.json');
+    expect(chunkOf(manifest, 4)?.file).toBe('b.json');
+    expect(chunkOf(manifest, 5)).toBeUndefined();
+  });
+
+  it('reads an article from its verified chunk, fetching each chunk once', async () => {
+    const chunk = await builtChunk('articles-1.json', [article('a1', 0), article('a2', 1)]);
+    const fetchFn = serve({ 'articles-1.json': chunk.bytes });
+    const chunks = new ChunkArticles(fetchFn);
+    await expect(chunks.article(MANIFEST_URL, chunk.ref, 'a2')).resolves.toMatchObject({ id: 'a2', ord: 1 });
+    await expect(chunks.article(MANIFEST_URL, chunk.ref, 'a1')).resolves.toMatchObject({ id: 'a1' });
+    await expect(chunks.article(MANIFEST_URL, chunk.ref, 'nope')).resolves.toBeUndefined();
+    expect(fetchFn.calls).toEqual(['https://example.org/corpus/articles-1.json']);
+  });
+
+  it('answers undefined for a damaged or missing chunk, and tries it again next time', async () => {
+    const chunk = await builtChunk('articles-1.json', [article('a1', 0)]);
+    const fetchFn = serve({ 'articles-1.json': chunk.bytes.replace('Body', 'Evil') });
+    const chunks = new ChunkArticles(fetchFn);
+    await expect(chunks.article(MANIFEST_URL, chunk.ref, 'a1')).resolves.toBeUndefined();
+    await expect(chunks.article(MANIFEST_URL, { ...chunk.ref, file: 'gone.json' }, 'a1')).resolves.toBeUndefined();
+    await expect(chunks.article(MANIFEST_URL, chunk.ref, 'a1')).resolves.toBeUndefined();
+    expect(fetchFn.calls).toHaveLength(3);
+  });
+
+  it(`keeps the last ${KEPT_CHUNKS} chunks only`, async () => {
+    const built = await Promise.all(
+      Array.from({ length: KEPT_CHUNKS + 1 }, (_, i) => builtChunk(`c${i}.json`, [article(`a${i}`, i)])),
+    );
+    const fetchFn = serve(Object.fromEntries(built.map((c) => [c.ref.file, c.bytes])));
+    const chunks = new ChunkArticles(fetchFn);
+    for (const [i, c] of built.entries()) await chunks.article(MANIFEST_URL, c.ref, `a${i}`);
+    await chunks.article(MANIFEST_URL, built[KEPT_CHUNKS]!.ref, `a${KEPT_CHUNKS}`);
+    expect(fetchFn.calls).toHaveLength(KEPT_CHUNKS + 1);
+    await chunks.article(MANIFEST_URL, built[0]!.ref, 'a0');
+    expect(fetchFn.calls).toHaveLength(KEPT_CHUNKS + 2);
+  });
+});
+
+describe('UnstoredArticles', () => {
+  let pageFetch: ReturnType<typeof serve>;
+  beforeEach(async () => {
+    vi.stubGlobal('Worker', FakeWorker);
+    FakeWorker.last = null;
+    FakeWorker.refuse = null;
+    const chunk = await builtChunk('articles-1.json', [article('a1', 0), article('a2', 1), article('a3', 2)]);
+    pageFetch = serve({ 'articles-1.json': chunk.bytes });
+    vi.stubGlobal('fetch', pageFetch);
+    vi.spyOn(console, 'info').mockImplementation(() => {});
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  const REF = (): ChunkRef => ({ file: 'articles-1.json', hash: 'b'.repeat(64), count: 3 });
+
+  it('asks a worker of its own for the article: the page fetches and parses no chunk', async () => {
+    const unstored = new UnstoredArticles(MANIFEST_URL);
+    const first = unstored.read(REF(), 'a2');
+    const second = unstored.read(REF(), 'a3');
+    const w = worker();
+    expect(w.options).toMatchObject({ type: 'module', name: 'folio-read' });
+    expect(w.url.pathname).toMatch(/import-worker\.ts$/);
+    expect(w.sent).toEqual([
+      { type: 'read', request: 1, manifestUrl: MANIFEST_URL, chunk: REF(), id: 'a2' },
+      { type: 'read', request: 2, manifestUrl: MANIFEST_URL, chunk: REF(), id: 'a3' },
+    ]);
+    w.answer({ type: 'started' });
+    // Answered out of order, and a malformed answer is ignored.
+    w.answer({ type: 'article', request: 2, article: { id: 'a3' } });
+    w.answer({ type: 'article', request: 2, article: null });
+    w.answer({ type: 'article', request: 1, article: article('a2', 1) });
+    await expect(first).resolves.toMatchObject({ id: 'a2' });
+    await expect(second).resolves.toBeUndefined();
+    expect(pageFetch.calls).toEqual([]);
+    expect(FakeWorker.last).toBe(w);
+  });
+
+  it('close ends the worker once its reads are answered; a later read starts another', async () => {
+    const unstored = new UnstoredArticles(MANIFEST_URL);
+    const read = unstored.read(REF(), 'a1');
+    const w = worker();
+    w.answer({ type: 'started' });
+    unstored.close();
+    expect(w.terminated).toBe(false);
+    w.answer({ type: 'article', request: 1, article: article('a1', 0) });
+    await read;
+    expect(w.terminated).toBe(true);
+    void unstored.read(REF(), 'a1');
+    expect(worker()).not.toBe(w);
+  });
+
+  it('reads on the page when no worker can be constructed', async () => {
+    FakeWorker.refuse = new DOMException('cross-origin', 'SecurityError');
+    const chunk = await builtChunk('articles-1.json', [article('a1', 0), article('a2', 1), article('a3', 2)]);
+    const unstored = new UnstoredArticles(MANIFEST_URL);
+    await expect(unstored.read(chunk.ref, 'a2')).resolves.toMatchObject({ id: 'a2' });
+    expect(pageFetch.calls).toEqual(['https://example.org/corpus/articles-1.json']);
+  });
+
+  it('reads on the page when the worker fails before it started, this read and the next', async () => {
+    const chunk = await builtChunk('articles-1.json', [article('a1', 0), article('a2', 1), article('a3', 2)]);
+    const unstored = new UnstoredArticles(MANIFEST_URL);
+    const read = unstored.read(chunk.ref, 'a1');
+    const w = worker();
+    w.fail('blocked by CSP');
+    await expect(read).resolves.toMatchObject({ id: 'a1' });
+    expect(w.terminated).toBe(true);
+    await expect(unstored.read(chunk.ref, 'a3')).resolves.toMatchObject({ id: 'a3' });
+    expect(FakeWorker.last).toBe(w);
+    expect(pageFetch.calls).toHaveLength(1);
+  });
+
+  it('a worker that fails while reading answers undefined, with no read on the page', async () => {
+    const unstored = new UnstoredArticles(MANIFEST_URL);
+    const read = unstored.read(REF(), 'a1');
+    worker().answer({ type: 'started' });
+    worker().fail('out of memory');
+    await expect(read).resolves.toBeUndefined();
+    expect(pageFetch.calls).toEqual([]);
+  });
+
+  it("the library reads a search hit's unstored article through the worker", async () => {
+    const library = new Library(MANIFEST_URL, 'folio-test');
+    library.manifest = {
+      ...MANIFEST,
+      count: 5,
+      chunks: [
+        { file: 'articles-0.json', hash: 'c'.repeat(64), count: 2 },
+        { file: 'articles-1.json', hash: 'b'.repeat(64), count: 3 },
+      ],
+    } as Manifest;
+    const found = library.articleFromCorpus(3, 'a2');
+    const w = worker();
+    expect(w.sent).toEqual([
+      {
+        type: 'read',
+        request: 1,
+        manifestUrl: MANIFEST_URL,
+        chunk: { file: 'articles-1.json', hash: 'b'.repeat(64), count: 3 },
+        id: 'a2',
+      },
+    ]);
+    w.answer({ type: 'started' });
+    w.answer({ type: 'article', request: 1, article: article('a2', 3) });
+    await expect(found).resolves.toMatchObject({ id: 'a2' });
+    await expect(library.articleFromCorpus(99, 'x')).resolves.toBeUndefined();
+    expect(pageFetch.calls).toEqual([]);
   });
 });
