@@ -846,7 +846,7 @@ interface Plan {
   /**
    * The distinct weights of the query's terms. A word's weighted count is summed per weight (how
    * many occurrences of each), then weighed: the same sum to the last bit whether the occurrences
-   * were counted by a scan (countField) or taken from the postings (countBodies).
+   * were counted by a scan (countField) or taken from the postings (countTallies).
    */
   weights: number[];
 }
@@ -1146,24 +1146,24 @@ function scoreArticle(engine: Engine, ord: number, planned: Plan, counts: Float6
 }
 
 /**
- * The body tallies of the articles `ords` (as countField makes them; row i starts at
- * bodyTally[i * groupCount * weights]), summed from the postings' counts instead of scanning bodies.
- * `saturated[i]` is 1 when some count hit MAX_POSTING_COUNT: that article must be scanned.
+ * One field's tallies of the articles `ords` (as countField makes them; row i starts at
+ * tally[i * groupCount * weights]), summed from the field's postings' counts instead of scanning it.
+ * `saturated[i]` becomes 1 when some count hit MAX_POSTING_COUNT: that article must be scanned.
  */
-function countBodies(
+function countTallies(
   engine: Engine,
   planned: Plan,
-  body: FieldPostings,
+  field: FieldPostings,
   ords: readonly number[],
-): { bodyTally: Float64Array; saturated: Uint8Array } {
+  saturated: Uint8Array,
+): Float64Array {
   const { groupCount, expansions } = planned;
   const classCount = planned.weights.length;
   const rowSize = groupCount * classCount;
   const { rows } = engine;
   ords.forEach((ord, i) => (rows[ord] = i + 1));
-  const bodyTally = new Float64Array(ords.length * rowSize);
-  const saturated = new Uint8Array(ords.length);
-  const { offsets, ords: lists, counts } = body;
+  const fieldTally = new Float64Array(ords.length * rowSize);
+  const { offsets, ords: lists, counts } = field;
   for (let g = 0; g < groupCount; g += 1) {
     for (const id of expansions[g] ?? []) {
       const column = g * classCount + (engine.slotClasses[id] ?? 0);
@@ -1174,12 +1174,12 @@ function countBodies(
         const count = counts[i] ?? 0;
         if (count >= MAX_POSTING_COUNT) saturated[row - 1] = 1;
         const at = (row - 1) * rowSize + column;
-        bodyTally[at] = (bodyTally[at] ?? 0) + count;
+        fieldTally[at] = (fieldTally[at] ?? 0) + count;
       }
     }
   }
   for (const ord of ords) rows[ord] = 0;
-  return { bodyTally, saturated };
+  return fieldTally;
 }
 
 /**
@@ -1214,7 +1214,7 @@ function anchoredPhrase(engine: Engine, planned: Plan, anchor: number, start: nu
 
 /**
  * scoreArticle for a query of words on an imported index: the title is scanned (it is short), the
- * body's counts come from countBodies (row `row` of `bodyTally`), and its phrase is looked for only
+ * body's counts come from countTallies (row `row` of `bodyTally`), and its phrase is looked for only
  * where every group occurs, from the occurrences of the group occurring least.
  */
 function scoreCounted(
@@ -1253,6 +1253,8 @@ function scoreCounted(
 }
 
 const MAX_INSERTED_FIRST = 64;
+/** A bound this close below the page's last score is still checked: rounding may differ between the two. */
+const BOUND_SLACK = 1e-9;
 
 /** The first `k` of `items` in `compare` order (a full sort's first k, without sorting them all). */
 export function firstInOrder<T>(items: readonly T[], k: number, compare: (a: T, b: T) => number): T[] {
@@ -1260,13 +1262,129 @@ export function firstInOrder<T>(items: readonly T[], k: number, compare: (a: T, 
   // Inserting costs up to k moves per item: past a few dozen, sorting them all is cheaper.
   if (k > MAX_INSERTED_FIRST) return [...items].sort(compare).slice(0, k);
   const best: T[] = [];
-  for (const item of items) {
-    const worst = best[best.length - 1];
-    if (best.length === k && worst !== undefined && compare(item, worst) >= 0) continue;
-    let at = best.length;
-    while (at > 0 && compare(item, best[at - 1] as T) < 0) at -= 1;
-    best.splice(at, 0, item);
-    if (best.length > k) best.pop();
+  for (const item of items) insertInOrder(best, item, k, compare);
+  return best;
+}
+
+/** Puts `item` into `best` (the first k so far, in order) if it belongs there. */
+function insertInOrder<T>(best: T[], item: T, k: number, compare: (a: T, b: T) => number): void {
+  const worst = best[best.length - 1];
+  if (best.length === k && worst !== undefined && compare(item, worst) >= 0) return;
+  let at = best.length;
+  while (at > 0 && compare(item, best[at - 1] as T) < 0) at -= 1;
+  best.splice(at, 0, item);
+  if (best.length > k) best.pop();
+}
+
+/** Weighs row `row` of a tally (countTallies) into per-group counts: out[g]. */
+function settleRow(planned: Plan, tally: Float64Array, row: number, out: Float64Array): void {
+  const { groupCount, weights } = planned;
+  const classCount = weights.length;
+  const first = row * groupCount * classCount;
+  for (let g = 0; g < groupCount; g += 1) {
+    let weighted = 0;
+    for (let c = 0; c < classCount; c += 1) weighted += (weights[c] ?? 0) * (tally[first + g * classCount + c] ?? 0);
+    out[g] = weighted;
+  }
+}
+
+/**
+ * An upper bound of exp(score) from the per-group counts alone, with no scan: each phrase
+ * occurrence holds one occurrence of every word, each weighing at least the phrase's weight, so a
+ * field holds the phrase at most as often as its rarest word; the title's ordered picks are at
+ * most the product of its words' counts. The likelihood part is exact (finishScore's, unlogged).
+ */
+function scoreBound(engine: Engine, ord: number, planned: Plan, inTitle: Float64Array, inBody: Float64Array): number {
+  const { titleShare, titleSmoothing, bodySmoothing, phraseBoost, orderedBoost } = engine.ranking;
+  const { groupCount, collection, slots } = planned;
+  const titleLength = engine.titleLength.data[ord] ?? 0;
+  const bodyLength = engine.bodyLength.data[ord] ?? 0;
+  const titleNorm = titleShare / (titleLength + titleSmoothing);
+  const bodyNorm = (1 - titleShare) / (bodyLength + bodySmoothing);
+  let likelihood = 1;
+  let titleFewest = Number.POSITIVE_INFINITY;
+  let bodyFewest = Number.POSITIVE_INFINITY;
+  let titleProduct = 1;
+  for (let g = 0; g < groupCount; g += 1) {
+    const t = inTitle[g] ?? 0;
+    const b = inBody[g] ?? 0;
+    const background = collection[g] ?? 0;
+    likelihood *= titleNorm * (t + titleSmoothing * background) + bodyNorm * (b + bodySmoothing * background);
+    titleFewest = Math.min(titleFewest, t);
+    bodyFewest = Math.min(bodyFewest, b);
+    titleProduct *= t;
+  }
+  const phrase =
+    titleShare * (titleFewest / Math.max(1, titleLength - slots + 1)) +
+    (1 - titleShare) * (bodyFewest / Math.max(1, bodyLength - slots + 1));
+  const ordered =
+    titleProduct > 0 && orderedBoost > 0 ? (titleShare * titleProduct) / choose(titleLength, groupCount) : 0;
+  return likelihood + phraseBoost * phrase + orderedBoost * ordered;
+}
+
+/**
+ * The first `need` of `candidates` (ords holding every word of a query of words, on an imported
+ * index), in `sort` order. By date, only those are scored. By relevance, each article gets an upper
+ * bound from its posting counts (scoreBound); the articles with the best bounds are scored, then
+ * only those whose bound reaches the page found so far: the rest are never scanned. The result is
+ * the same as scoring them all.
+ */
+function rankCounted(
+  engine: Engine,
+  planned: Plan,
+  candidates: readonly number[],
+  need: number,
+  sort: SearchSort,
+  scratch: { counts: Float64Array; tally: Float64Array },
+): Scored[] {
+  const { counts, tally } = scratch;
+  const [title, body] = engine.postingLists ?? [];
+  if (!title || !body) throw new Error('search: no postings');
+  const saturated = new Uint8Array(candidates.length);
+  const bodyTally = countTallies(engine, planned, body, candidates, saturated);
+  const exact = (row: number): Scored => {
+    const ord = candidates[row] ?? 0;
+    return saturated[row]
+      ? scoreArticle(engine, ord, planned, counts, tally)
+      : scoreCounted(engine, ord, planned, counts, tally, bodyTally, row);
+  };
+  const rows = candidates.map((_, row) => row);
+  if (sort === 'date') {
+    const newest = byDate(engine);
+    const ordOf = (row: number): Scored => ({ ord: candidates[row] ?? 0, score: 0, complete: true, fields: 0 });
+    return firstInOrder(rows, need, (a, b) => newest(ordOf(a), ordOf(b))).map(exact);
+  }
+  if (need > MAX_INSERTED_FIRST) return firstInOrder(rows.map(exact), need, byRelevance);
+  const titleTally = countTallies(engine, planned, title, candidates, saturated);
+  const { groupCount } = planned;
+  const inTitle = new Float64Array(groupCount);
+  const inBody = new Float64Array(groupCount);
+  const bounds = new Float64Array(rows.length);
+  for (const row of rows) {
+    if (saturated[row]) {
+      bounds[row] = Number.POSITIVE_INFINITY;
+      continue;
+    }
+    settleRow(planned, titleTally, row, inTitle);
+    settleRow(planned, bodyTally, row, inBody);
+    bounds[row] = scoreBound(engine, candidates[row] ?? 0, planned, inTitle, inBody);
+  }
+  const best: Scored[] = [];
+  const scored = new Uint8Array(rows.length);
+  const byBound = (a: number, b: number): number =>
+    (bounds[b] ?? 0) - (bounds[a] ?? 0) || (candidates[a] ?? 0) - (candidates[b] ?? 0);
+  for (const row of firstInOrder(rows, need, byBound)) {
+    insertInOrder(best, exact(row), need, byRelevance);
+    scored[row] = 1;
+  }
+  // Scores are logs, the bounds are not; rounding may differ, so a bound just below still counts.
+  const reach = (): number =>
+    best.length === need ? Math.exp(best[need - 1]?.score ?? Number.NEGATIVE_INFINITY) * (1 - BOUND_SLACK) : 0;
+  let lowest = reach();
+  for (const row of rows) {
+    if (scored[row] || (bounds[row] ?? 0) < lowest) continue;
+    insertInOrder(best, exact(row), need, byRelevance);
+    lowest = reach();
   }
   return best;
 }
@@ -1316,6 +1434,16 @@ function byDate(engine: Engine): (a: Scored, b: Scored) => number {
   };
 }
 
+function toHit(engine: Engine, scored: Scored): SearchHit {
+  return {
+    ord: scored.ord,
+    id: engine.ids[scored.ord] ?? '',
+    score: scored.score,
+    fields: FIELDS.filter((_, f) => (scored.fields >>> f) & 1),
+    complete: scored.complete,
+  };
+}
+
 /** Searches, returning the page asked for and how many articles match in all. */
 export function searchWithTotal(engine: Engine, query: string, options: SearchOptions = {}): SearchResult {
   const limit = options.limit ?? DEFAULT_LIMIT;
@@ -1339,20 +1467,18 @@ export function searchWithTotal(engine: Engine, query: string, options: SearchOp
       if (accept && !accept(ord)) continue;
       (engine.masks[ord] === full ? candidates : rest).push(ord);
     }
-    const body = engine.postingLists?.[1];
-    if (body && planned.wordsOnly && groupCount <= MAX_COUNTED_GROUPS) {
-      const { bodyTally, saturated } = countBodies(engine, planned, body, candidates);
-      candidates.forEach((ord, row) => {
-        const scored = saturated[row]
-          ? scoreArticle(engine, ord, planned, counts, tally)
-          : scoreCounted(engine, ord, planned, counts, tally, bodyTally, row);
-        (scored.complete ? complete : partial).push(scored);
-      });
-    } else {
-      for (const ord of candidates) {
-        const scored = scoreArticle(engine, ord, planned, counts, tally);
-        (scored.complete ? complete : partial).push(scored);
-      }
+    if (engine.postingLists && planned.wordsOnly && groupCount <= MAX_COUNTED_GROUPS && candidates.length > 0) {
+      // Every word occurs in each candidate (the postings say so): all are complete matches.
+      const sort = options.sort ?? 'relevance';
+      const ordered = rankCounted(engine, planned, candidates, offset + limit, sort, { counts, tally });
+      return {
+        hits: ordered.slice(offset, offset + limit).map((scored) => toHit(engine, scored)),
+        total: candidates.length,
+      };
+    }
+    for (const ord of candidates) {
+      const scored = scoreArticle(engine, ord, planned, counts, tally);
+      (scored.complete ? complete : partial).push(scored);
     }
     const partialTotal = partial.length + rest.length;
     if (complete.length === 0) {
@@ -1371,13 +1497,7 @@ export function searchWithTotal(engine: Engine, query: string, options: SearchOp
     }
     const matches = complete.length > 0 ? complete : partial;
     const ordered = firstInOrder(matches, offset + limit, options.sort === 'date' ? byDate(engine) : byRelevance);
-    const hits = ordered.slice(offset, offset + limit).map((scored): SearchHit => ({
-      ord: scored.ord,
-      id: engine.ids[scored.ord] ?? '',
-      score: scored.score,
-      fields: FIELDS.filter((_, f) => (scored.fields >>> f) & 1),
-      complete: scored.complete,
-    }));
+    const hits = ordered.slice(offset, offset + limit).map((scored) => toHit(engine, scored));
     return { hits, total: complete.length > 0 ? complete.length : partialTotal };
   } finally {
     clearPlan(engine, planned);
