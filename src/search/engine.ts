@@ -128,6 +128,11 @@ export const MAX_PREFIX_EXPANSIONS = 32;
 export const MAX_TYPO_EXPANSIONS = 16;
 /** Partial matches scored in full when complete ones do not fill the page (best by a cheap estimate). */
 export const MAX_PARTIAL_CANDIDATES = 200;
+/**
+ * Queries of up to this many words are scored from the postings' counts (scoreCounted); longer
+ * ones scan (their per-article count rows would grow with the words).
+ */
+const MAX_COUNTED_GROUPS = 8;
 
 const FIELDS = ['title', 'body'] as const;
 /** FlexSearch returns a posting list whole (without copying) when it is no longer than the limit. */
@@ -140,11 +145,18 @@ const UNSEEN_COUNT = 0.5;
 const GROWTH = 1.5;
 const NO_CATEGORY = 0;
 
-/** One field's postings: the ords holding term id t are ords[offsets[t] .. offsets[t + 1]), ascending. */
+/**
+ * One field's postings: the ords holding term id t are ords[offsets[t] .. offsets[t + 1]), ascending;
+ * counts[i] is how often the term occurs in ords[i]'s field (MAX_POSTING_COUNT: that often or more).
+ */
 interface FieldPostings {
   offsets: Uint32Array;
   ords: Uint32Array;
+  counts: Uint8Array;
 }
+
+/** A posting's count saturates here (one byte): such an article is scored by scanning it. */
+const MAX_POSTING_COUNT = 255;
 
 /** A posting list: FlexSearch's array, or a view of FieldPostings. */
 type Postings = Iterable<number> & { readonly length: number };
@@ -256,9 +268,13 @@ export class Engine {
   // Scratch space for searches, reused: group bits per ord, stamps per ord, query slots per term id.
   masks = new Uint32Array(0);
   stamps = new Uint32Array(0);
+  /** Per ord: its row (plus one) among the articles being scored from posting counts, else 0. */
+  rows = new Uint32Array(0);
   stamp = 0;
   slotBits = new Uint32Array(0);
   slotWeights = new Float64Array(0);
+  /** Per term id in the query: its weight's index in Plan.weights. */
+  slotClasses = new Uint8Array(0);
 
   constructor(ranking: Partial<RankingParams> = {}) {
     this.ranking = { ...DEFAULT_RANKING, ...ranking };
@@ -509,6 +525,7 @@ function buildPostings(engine: Engine, ords: readonly number[]): FieldPostings[]
     });
     for (let t = 0; t < vocabulary; t += 1) offsets[t + 1] = (offsets[t + 1] ?? 0) + (offsets[t] ?? 0);
     const lists = new Uint32Array(offsets[vocabulary] ?? 0);
+    const counts = new Uint8Array(lists.length);
     const next = offsets.slice(0, vocabulary);
     seen.fill(0);
     ords.forEach((ord, i) => {
@@ -516,13 +533,20 @@ function buildPostings(engine: Engine, ords: readonly number[]): FieldPostings[]
       const end = start + (lengths[ord] ?? 0);
       for (let p = start; p < end; p += 1) {
         const id = tokens[p] ?? 0;
-        if (seen[id] === i + 1) continue;
+        if (seen[id] === i + 1) {
+          // This article's posting for the term is the last one written.
+          const at = (next[id] ?? 1) - 1;
+          if ((counts[at] ?? 0) < MAX_POSTING_COUNT) counts[at] = (counts[at] ?? 0) + 1;
+          continue;
+        }
         seen[id] = i + 1;
-        lists[next[id] ?? 0] = ord;
-        next[id] = (next[id] ?? 0) + 1;
+        const at = next[id] ?? 0;
+        lists[at] = ord;
+        counts[at] = 1;
+        next[id] = at + 1;
       }
     });
-    return { offsets, ords: lists };
+    return { offsets, ords: lists, counts };
   });
 }
 
@@ -732,12 +756,14 @@ function ensureScratch(engine: Engine): void {
   if (engine.masks.length < ords) {
     engine.masks = new Uint32Array(Math.ceil(ords * GROWTH));
     engine.stamps = new Uint32Array(engine.masks.length);
+    engine.rows = new Uint32Array(engine.masks.length);
     engine.stamp = 0;
   }
   const vocabulary = engine.terms.length;
   if (engine.slotBits.length < vocabulary) {
     engine.slotBits = new Uint32Array(Math.ceil(vocabulary * GROWTH));
     engine.slotWeights = new Float64Array(engine.slotBits.length);
+    engine.slotClasses = new Uint8Array(engine.slotBits.length);
   }
 }
 
@@ -813,6 +839,16 @@ interface Plan {
   ways: Float64Array;
   /** Every ord matching some group, and its group bits in engine.masks. */
   touched: number[];
+  /** Per group: the term ids filling its (first) slot; empty for a CJK run. */
+  expansions: number[][];
+  /** Every group is a word (no CJK run). */
+  wordsOnly: boolean;
+  /**
+   * The distinct weights of the query's terms. A word's weighted count is summed per weight (how
+   * many occurrences of each), then weighed: the same sum to the last bit whether the occurrences
+   * were counted by a scan (countField) or taken from the postings (countTallies).
+   */
+  weights: number[];
 }
 
 function plan(engine: Engine, parsed: QueryGroup[]): Plan {
@@ -831,6 +867,9 @@ function plan(engine: Engine, parsed: QueryGroup[]): Plan {
     slotted: [],
     ways: new Float64Array(groupCount + 1),
     touched: [],
+    expansions: [],
+    wordsOnly: parsed.every((group) => group.kind === 'word'),
+    weights: [],
   };
   const { slotted, touched } = planned;
   const addSlot = (id: number, bit: number, weight: number): void => {
@@ -858,8 +897,11 @@ function plan(engine: Engine, parsed: QueryGroup[]): Plan {
     let collection = 0;
     let matched = 0;
     planned.firstSlot[g] = slot;
+    const expansions: number[] = [];
+    planned.expansions.push(expansions);
     if (group.kind === 'word') {
       for (const { id, weight } of expandWord(engine, group)) {
+        expansions.push(id);
         addSlot(id, slot, weight);
         collection += (weight * (counts[id] ?? 0)) / total;
         matched += markAll(postings(engine, id), bit);
@@ -886,6 +928,12 @@ function plan(engine: Engine, parsed: QueryGroup[]): Plan {
     planned.idf[g] = Math.log(1 + docs / (1 + matched));
   });
   planned.slots = slot;
+  for (const id of slotted) {
+    const weight = engine.slotWeights[id] ?? 0;
+    let at = planned.weights.indexOf(weight);
+    if (at < 0) at = planned.weights.push(weight) - 1;
+    engine.slotClasses[id] = at;
+  }
   return planned;
 }
 
@@ -922,18 +970,25 @@ function logAddExp(a: number, b: number): number {
   return max + Math.log(Math.exp(a - max) + Math.exp(b - max));
 }
 
-/** Adds the weighted matches of each group in one field to counts[offset + g]; returns the phrase's. */
+/**
+ * Counts the matches of each group in one field: a word's occurrences per weight in
+ * tally[(offset + g) * weights + class], a CJK run's weighted matches in counts[offset + g]
+ * (settleCounts adds the two). Returns the phrase's weighted matches.
+ */
 function countField(
   engine: Engine,
   planned: Plan,
   start: number,
   length: number,
   counts: Float64Array,
+  tally: Float64Array,
   offset: number,
 ): number {
   const tokens = engine.tokens.data;
   const bits = engine.slotBits;
   const weights = engine.slotWeights;
+  const classes = engine.slotClasses;
+  const classCount = planned.weights.length;
   const { groupCount, firstSlot, slotCount, slots } = planned;
   const withPhrase = groupCount > 1;
   const end = start + length;
@@ -946,12 +1001,27 @@ function countField(
       const first = firstSlot[g] ?? 0;
       if (((slotBits >>> first) & 1) === 0) continue;
       const count = slotCount[g] ?? 1;
-      const weight = count === 1 ? (weights[id] ?? 0) : runWeight(tokens, bits, weights, p, end, first, count);
-      counts[offset + g] = (counts[offset + g] ?? 0) + weight;
+      if (count === 1) {
+        const at = (offset + g) * classCount + (classes[id] ?? 0);
+        tally[at] = (tally[at] ?? 0) + 1;
+      } else {
+        counts[offset + g] = (counts[offset + g] ?? 0) + runWeight(tokens, bits, weights, p, end, first, count);
+      }
     }
     if (withPhrase && slotBits & 1) phrase += runWeight(tokens, bits, weights, p, end, 0, slots);
   }
   return phrase;
+}
+
+/** Adds the tallied word occurrences, weighed, to counts[from .. from + n). */
+function settleCounts(planned: Plan, counts: Float64Array, tally: Float64Array, from: number, n: number): void {
+  const { weights } = planned;
+  const classCount = weights.length;
+  for (let i = from; i < from + n; i += 1) {
+    let weighted = 0;
+    for (let c = 0; c < classCount; c += 1) weighted += (weights[c] ?? 0) * (tally[i * classCount + c] ?? 0);
+    counts[i] = (counts[i] ?? 0) + weighted;
+  }
 }
 
 /**
@@ -1003,27 +1073,20 @@ function countRun(engine: Engine, run: Uint32Array, start: number, length: numbe
   return count;
 }
 
-/** Scores one article against the planned query by scanning its terms in order. */
-function scoreArticle(engine: Engine, ord: number, planned: Plan, counts: Float64Array): Scored {
+/** The score of an article from its per-group counts (title, then body) and its phrase and ordered matches. */
+function finishScore(
+  engine: Engine,
+  ord: number,
+  planned: Plan,
+  counts: Float64Array,
+  titlePhrase: number,
+  bodyPhrase: number,
+  titleOrdered: number,
+): Scored {
   const { titleShare, titleSmoothing, bodySmoothing, phraseBoost, orderedBoost } = engine.ranking;
-  const { groupCount, collection, run, slots } = planned;
-  counts.fill(0);
-  const titleStart = engine.titleStart.data[ord] ?? 0;
+  const { groupCount, collection, slots } = planned;
   const titleLength = engine.titleLength.data[ord] ?? 0;
-  const bodyStart = engine.bodyStart.data[ord] ?? 0;
   const bodyLength = engine.bodyLength.data[ord] ?? 0;
-  let titlePhrase = 0;
-  let bodyPhrase = 0;
-  if (run) {
-    counts[0] = countRun(engine, run, titleStart, titleLength);
-    counts[1] = countRun(engine, run, bodyStart, bodyLength);
-  } else {
-    titlePhrase = countField(engine, planned, titleStart, titleLength, counts, 0);
-    bodyPhrase = countField(engine, planned, bodyStart, bodyLength, counts, groupCount);
-  }
-  // In order in the title, gaps allowed (adjacent matches included): a loosely remembered title.
-  const titleOrdered =
-    groupCount > 1 && orderedBoost > 0 ? countOrdered(engine, planned, titleStart, titleLength, planned.ways) : 0;
   const titleNorm = titleShare / (titleLength + titleSmoothing);
   const bodyNorm = (1 - titleShare) / (bodyLength + bodySmoothing);
   let logLikelihood = 0;
@@ -1049,6 +1112,281 @@ function scoreArticle(engine: Engine, ord: number, planned: Plan, counts: Float6
   const extra = phraseBoost * phraseProbability + orderedBoost * orderedProbability;
   const score = extra > 0 ? logAddExp(logLikelihood, Math.log(extra)) : logLikelihood;
   return { ord, score, complete, fields };
+}
+
+/** Ways the query's groups occur in order in the title (0 for a one-group query, or with orderedBoost 0). */
+function titleOrderedCount(engine: Engine, planned: Plan, titleStart: number, titleLength: number): number {
+  return planned.groupCount > 1 && engine.ranking.orderedBoost > 0
+    ? countOrdered(engine, planned, titleStart, titleLength, planned.ways)
+    : 0;
+}
+
+/** Scores one article against the planned query by scanning its terms in order. */
+function scoreArticle(engine: Engine, ord: number, planned: Plan, counts: Float64Array, tally: Float64Array): Scored {
+  const { groupCount, run } = planned;
+  counts.fill(0);
+  tally.fill(0);
+  const titleStart = engine.titleStart.data[ord] ?? 0;
+  const titleLength = engine.titleLength.data[ord] ?? 0;
+  const bodyStart = engine.bodyStart.data[ord] ?? 0;
+  const bodyLength = engine.bodyLength.data[ord] ?? 0;
+  let titlePhrase = 0;
+  let bodyPhrase = 0;
+  if (run) {
+    counts[0] = countRun(engine, run, titleStart, titleLength);
+    counts[1] = countRun(engine, run, bodyStart, bodyLength);
+  } else {
+    titlePhrase = countField(engine, planned, titleStart, titleLength, counts, tally, 0);
+    bodyPhrase = countField(engine, planned, bodyStart, bodyLength, counts, tally, groupCount);
+    settleCounts(planned, counts, tally, 0, 2 * groupCount);
+  }
+  // In order in the title, gaps allowed (adjacent matches included): a loosely remembered title.
+  const titleOrdered = titleOrderedCount(engine, planned, titleStart, titleLength);
+  return finishScore(engine, ord, planned, counts, titlePhrase, bodyPhrase, titleOrdered);
+}
+
+/**
+ * One field's tallies of the articles `ords` (as countField makes them; row i starts at
+ * tally[i * groupCount * weights]), summed from the field's postings' counts instead of scanning it.
+ * `saturated[i]` becomes 1 when some count hit MAX_POSTING_COUNT: that article must be scanned.
+ */
+function countTallies(
+  engine: Engine,
+  planned: Plan,
+  field: FieldPostings,
+  ords: readonly number[],
+  saturated: Uint8Array,
+): Float64Array {
+  const { groupCount, expansions } = planned;
+  const classCount = planned.weights.length;
+  const rowSize = groupCount * classCount;
+  const { rows } = engine;
+  ords.forEach((ord, i) => (rows[ord] = i + 1));
+  const fieldTally = new Float64Array(ords.length * rowSize);
+  const { offsets, ords: lists, counts } = field;
+  for (let g = 0; g < groupCount; g += 1) {
+    for (const id of expansions[g] ?? []) {
+      const column = g * classCount + (engine.slotClasses[id] ?? 0);
+      const end = offsets[id + 1] ?? 0;
+      for (let i = offsets[id] ?? 0; i < end; i += 1) {
+        const row = rows[lists[i] ?? 0] ?? 0;
+        if (row === 0) continue;
+        const count = counts[i] ?? 0;
+        if (count >= MAX_POSTING_COUNT) saturated[row - 1] = 1;
+        const at = (row - 1) * rowSize + column;
+        fieldTally[at] = (fieldTally[at] ?? 0) + count;
+      }
+    }
+  }
+  for (const ord of ords) rows[ord] = 0;
+  return fieldTally;
+}
+
+/**
+ * Weighted occurrences of the whole query as a phrase in one field, found from the occurrences of
+ * group `anchor`'s terms (native indexOf) instead of a scan of every term: the same sum as countField's.
+ */
+function anchoredPhrase(engine: Engine, planned: Plan, anchor: number, start: number, length: number): number {
+  const tokens = engine.tokens.data;
+  const bits = engine.slotBits;
+  const weights = engine.slotWeights;
+  const offset = planned.firstSlot[anchor] ?? 0;
+  const { slots } = planned;
+  const end = start + length;
+  // Where the anchor can stand in a phrase that fits the field; starts ascending, as countField meets them.
+  const last = end - slots + offset;
+  const ids = planned.expansions[anchor] ?? [];
+  let phrase = 0;
+  if (ids.length === 1) {
+    // One term: a plain comparison per position, no look-up.
+    const id = ids[0] ?? 0;
+    for (let p = start + offset; p <= last; p += 1) {
+      if (tokens[p] === id) phrase += runWeight(tokens, bits, weights, p - offset, end, 0, slots);
+    }
+    return phrase;
+  }
+  for (let p = start + offset; p <= last; p += 1) {
+    if ((((bits[tokens[p] ?? 0] ?? 0) >>> offset) & 1) === 0) continue;
+    phrase += runWeight(tokens, bits, weights, p - offset, end, 0, slots);
+  }
+  return phrase;
+}
+
+/**
+ * scoreArticle for a query of words on an imported index: the title is scanned (it is short), the
+ * body's counts come from countTallies (row `row` of `bodyTally`), and its phrase is looked for only
+ * where every group occurs, from the occurrences of the group occurring least.
+ */
+function scoreCounted(
+  engine: Engine,
+  ord: number,
+  planned: Plan,
+  counts: Float64Array,
+  tally: Float64Array,
+  bodyTally: Float64Array,
+  row: number,
+): Scored {
+  const { groupCount } = planned;
+  const rowSize = groupCount * planned.weights.length;
+  counts.fill(0);
+  tally.fill(0);
+  const titleStart = engine.titleStart.data[ord] ?? 0;
+  const titleLength = engine.titleLength.data[ord] ?? 0;
+  const titlePhrase = countField(engine, planned, titleStart, titleLength, counts, tally, 0);
+  tally.set(bodyTally.subarray(row * rowSize, (row + 1) * rowSize), rowSize);
+  settleCounts(planned, counts, tally, 0, 2 * groupCount);
+  let anchor = 0;
+  let fewest = Number.POSITIVE_INFINITY;
+  for (let g = 0; g < groupCount; g += 1) {
+    const count = counts[groupCount + g] ?? 0;
+    if (count < fewest) {
+      fewest = count;
+      anchor = g;
+    }
+  }
+  const bodyPhrase =
+    groupCount > 1 && fewest > 0
+      ? anchoredPhrase(engine, planned, anchor, engine.bodyStart.data[ord] ?? 0, engine.bodyLength.data[ord] ?? 0)
+      : 0;
+  const titleOrdered = titleOrderedCount(engine, planned, titleStart, titleLength);
+  return finishScore(engine, ord, planned, counts, titlePhrase, bodyPhrase, titleOrdered);
+}
+
+const MAX_INSERTED_FIRST = 64;
+/** A bound this close below the page's last score is still checked: rounding may differ between the two. */
+const BOUND_SLACK = 1e-9;
+
+/** The first `k` of `items` in `compare` order (a full sort's first k, without sorting them all). */
+export function firstInOrder<T>(items: readonly T[], k: number, compare: (a: T, b: T) => number): T[] {
+  if (k <= 0) return [];
+  // Inserting costs up to k moves per item: past a few dozen, sorting them all is cheaper.
+  if (k > MAX_INSERTED_FIRST) return [...items].sort(compare).slice(0, k);
+  const best: T[] = [];
+  for (const item of items) insertInOrder(best, item, k, compare);
+  return best;
+}
+
+/** Puts `item` into `best` (the first k so far, in order) if it belongs there. */
+function insertInOrder<T>(best: T[], item: T, k: number, compare: (a: T, b: T) => number): void {
+  const worst = best[best.length - 1];
+  if (best.length === k && worst !== undefined && compare(item, worst) >= 0) return;
+  let at = best.length;
+  while (at > 0 && compare(item, best[at - 1] as T) < 0) at -= 1;
+  best.splice(at, 0, item);
+  if (best.length > k) best.pop();
+}
+
+/** Weighs row `row` of a tally (countTallies) into per-group counts: out[g]. */
+function settleRow(planned: Plan, tally: Float64Array, row: number, out: Float64Array): void {
+  const { groupCount, weights } = planned;
+  const classCount = weights.length;
+  const first = row * groupCount * classCount;
+  for (let g = 0; g < groupCount; g += 1) {
+    let weighted = 0;
+    for (let c = 0; c < classCount; c += 1) weighted += (weights[c] ?? 0) * (tally[first + g * classCount + c] ?? 0);
+    out[g] = weighted;
+  }
+}
+
+/**
+ * An upper bound of exp(score) from the per-group counts alone, with no scan: each phrase
+ * occurrence holds one occurrence of every word, each weighing at least the phrase's weight, so a
+ * field holds the phrase at most as often as its rarest word; the title's ordered picks are at
+ * most the product of its words' counts. The likelihood part is exact (finishScore's, unlogged).
+ */
+function scoreBound(engine: Engine, ord: number, planned: Plan, inTitle: Float64Array, inBody: Float64Array): number {
+  const { titleShare, titleSmoothing, bodySmoothing, phraseBoost, orderedBoost } = engine.ranking;
+  const { groupCount, collection, slots } = planned;
+  const titleLength = engine.titleLength.data[ord] ?? 0;
+  const bodyLength = engine.bodyLength.data[ord] ?? 0;
+  const titleNorm = titleShare / (titleLength + titleSmoothing);
+  const bodyNorm = (1 - titleShare) / (bodyLength + bodySmoothing);
+  let likelihood = 1;
+  let titleFewest = Number.POSITIVE_INFINITY;
+  let bodyFewest = Number.POSITIVE_INFINITY;
+  let titleProduct = 1;
+  for (let g = 0; g < groupCount; g += 1) {
+    const t = inTitle[g] ?? 0;
+    const b = inBody[g] ?? 0;
+    const background = collection[g] ?? 0;
+    likelihood *= titleNorm * (t + titleSmoothing * background) + bodyNorm * (b + bodySmoothing * background);
+    titleFewest = Math.min(titleFewest, t);
+    bodyFewest = Math.min(bodyFewest, b);
+    titleProduct *= t;
+  }
+  const phrase =
+    titleShare * (titleFewest / Math.max(1, titleLength - slots + 1)) +
+    (1 - titleShare) * (bodyFewest / Math.max(1, bodyLength - slots + 1));
+  const ordered =
+    titleProduct > 0 && orderedBoost > 0 ? (titleShare * titleProduct) / choose(titleLength, groupCount) : 0;
+  return likelihood + phraseBoost * phrase + orderedBoost * ordered;
+}
+
+/**
+ * The first `need` of `candidates` (ords holding every word of a query of words, on an imported
+ * index), in `sort` order. By date, only those are scored. By relevance, each article gets an upper
+ * bound from its posting counts (scoreBound); the articles with the best bounds are scored, then
+ * only those whose bound reaches the page found so far: the rest are never scanned. The result is
+ * the same as scoring them all.
+ */
+function rankCounted(
+  engine: Engine,
+  planned: Plan,
+  candidates: readonly number[],
+  need: number,
+  sort: SearchSort,
+  scratch: { counts: Float64Array; tally: Float64Array },
+): Scored[] {
+  const { counts, tally } = scratch;
+  const [title, body] = engine.postingLists ?? [];
+  if (!title || !body) throw new Error('search: no postings');
+  const saturated = new Uint8Array(candidates.length);
+  const bodyTally = countTallies(engine, planned, body, candidates, saturated);
+  const exact = (row: number): Scored => {
+    const ord = candidates[row] ?? 0;
+    return saturated[row]
+      ? scoreArticle(engine, ord, planned, counts, tally)
+      : scoreCounted(engine, ord, planned, counts, tally, bodyTally, row);
+  };
+  const rows = candidates.map((_, row) => row);
+  if (sort === 'date') {
+    const newest = byDate(engine);
+    const ordOf = (row: number): Scored => ({ ord: candidates[row] ?? 0, score: 0, complete: true, fields: 0 });
+    return firstInOrder(rows, need, (a, b) => newest(ordOf(a), ordOf(b))).map(exact);
+  }
+  if (need > MAX_INSERTED_FIRST) return firstInOrder(rows.map(exact), need, byRelevance);
+  const titleTally = countTallies(engine, planned, title, candidates, saturated);
+  const { groupCount } = planned;
+  const inTitle = new Float64Array(groupCount);
+  const inBody = new Float64Array(groupCount);
+  const bounds = new Float64Array(rows.length);
+  for (const row of rows) {
+    if (saturated[row]) {
+      bounds[row] = Number.POSITIVE_INFINITY;
+      continue;
+    }
+    settleRow(planned, titleTally, row, inTitle);
+    settleRow(planned, bodyTally, row, inBody);
+    bounds[row] = scoreBound(engine, candidates[row] ?? 0, planned, inTitle, inBody);
+  }
+  const best: Scored[] = [];
+  const scored = new Uint8Array(rows.length);
+  const byBound = (a: number, b: number): number =>
+    (bounds[b] ?? 0) - (bounds[a] ?? 0) || (candidates[a] ?? 0) - (candidates[b] ?? 0);
+  for (const row of firstInOrder(rows, need, byBound)) {
+    insertInOrder(best, exact(row), need, byRelevance);
+    scored[row] = 1;
+  }
+  // Scores are logs, the bounds are not; rounding may differ, so a bound just below still counts.
+  const reach = (): number =>
+    best.length === need ? Math.exp(best[need - 1]?.score ?? Number.NEGATIVE_INFINITY) * (1 - BOUND_SLACK) : 0;
+  let lowest = reach();
+  for (const row of rows) {
+    if (scored[row] || (bounds[row] ?? 0) < lowest) continue;
+    insertInOrder(best, exact(row), need, byRelevance);
+    lowest = reach();
+  }
+  return best;
 }
 
 function filterTest(engine: Engine, filters: SearchFilters | undefined): ((ord: number) => boolean) | null {
@@ -1096,6 +1434,16 @@ function byDate(engine: Engine): (a: Scored, b: Scored) => number {
   };
 }
 
+function toHit(engine: Engine, scored: Scored): SearchHit {
+  return {
+    ord: scored.ord,
+    id: engine.ids[scored.ord] ?? '',
+    score: scored.score,
+    fields: FIELDS.filter((_, f) => (scored.fields >>> f) & 1),
+    complete: scored.complete,
+  };
+}
+
 /** Searches, returning the page asked for and how many articles match in all. */
 export function searchWithTotal(engine: Engine, query: string, options: SearchOptions = {}): SearchResult {
   const limit = options.limit ?? DEFAULT_LIMIT;
@@ -1109,17 +1457,27 @@ export function searchWithTotal(engine: Engine, query: string, options: SearchOp
     const full = 2 ** groupCount - 1;
     const accept = filterTest(engine, options.filters);
     const counts = new Float64Array(groupCount * 2);
+    const tally = new Float64Array(groupCount * 2 * planned.weights.length);
     const complete: Scored[] = [];
     const partial: Scored[] = [];
-    // Ords missing some group outright (by the postings alone).
+    // Ords holding every group (by the postings), and those missing some group outright.
+    const candidates: number[] = [];
     const rest: number[] = [];
     for (const ord of planned.touched) {
       if (accept && !accept(ord)) continue;
-      if (engine.masks[ord] !== full) {
-        rest.push(ord);
-        continue;
-      }
-      const scored = scoreArticle(engine, ord, planned, counts);
+      (engine.masks[ord] === full ? candidates : rest).push(ord);
+    }
+    if (engine.postingLists && planned.wordsOnly && groupCount <= MAX_COUNTED_GROUPS && candidates.length > 0) {
+      // Every word occurs in each candidate (the postings say so): all are complete matches.
+      const sort = options.sort ?? 'relevance';
+      const ordered = rankCounted(engine, planned, candidates, offset + limit, sort, { counts, tally });
+      return {
+        hits: ordered.slice(offset, offset + limit).map((scored) => toHit(engine, scored)),
+        total: candidates.length,
+      };
+    }
+    for (const ord of candidates) {
+      const scored = scoreArticle(engine, ord, planned, counts, tally);
       (scored.complete ? complete : partial).push(scored);
     }
     const partialTotal = partial.length + rest.length;
@@ -1135,17 +1493,11 @@ export function searchWithTotal(engine: Engine, query: string, options: SearchOp
         .map((ord) => ({ ord, estimate: estimate(ord) }))
         .sort((a, b) => b.estimate - a.estimate || a.ord - b.ord)
         .slice(0, MAX_PARTIAL_CANDIDATES);
-      for (const { ord } of best) partial.push(scoreArticle(engine, ord, planned, counts));
+      for (const { ord } of best) partial.push(scoreArticle(engine, ord, planned, counts, tally));
     }
     const matches = complete.length > 0 ? complete : partial;
-    matches.sort(options.sort === 'date' ? byDate(engine) : byRelevance);
-    const hits = matches.slice(offset, offset + limit).map((scored): SearchHit => ({
-      ord: scored.ord,
-      id: engine.ids[scored.ord] ?? '',
-      score: scored.score,
-      fields: FIELDS.filter((_, f) => (scored.fields >>> f) & 1),
-      complete: scored.complete,
-    }));
+    const ordered = firstInOrder(matches, offset + limit, options.sort === 'date' ? byDate(engine) : byRelevance);
+    const hits = ordered.slice(offset, offset + limit).map((scored) => toHit(engine, scored));
     return { hits, total: complete.length > 0 ? complete.length : partialTotal };
   } finally {
     clearPlan(engine, planned);
@@ -1373,7 +1725,7 @@ export function importIndex(
 // Snapshot: the IndexedDB cache
 
 /** Bump when IndexSnapshot's layout changes (ENGINE_VERSION covers tokenizing and ranking). */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 const SNAPSHOT_KIND = 'folio.snapshot';
 
 /**
@@ -1419,8 +1771,10 @@ export interface IndexSnapshot {
   /** Per-field postings (FieldPostings) of the title and of the body. */
   titleOffsets: Uint32Array;
   titleOrds: Uint32Array;
+  titleCounts: Uint8Array;
   bodyOffsets: Uint32Array;
   bodyOrds: Uint32Array;
+  bodyCounts: Uint8Array;
 }
 
 /** Ords holding an article, ascending. */
@@ -1471,8 +1825,10 @@ export function snapshotIndex(engine: Engine): IndexSnapshot {
     langs: engine.langs.slice(),
     titleOffsets: title.offsets.slice(),
     titleOrds: title.ords.slice(),
+    titleCounts: title.counts.slice(),
     bodyOffsets: body.offsets.slice(),
     bodyOrds: body.ords.slice(),
+    bodyCounts: body.counts.slice(),
   };
 }
 
@@ -1490,12 +1846,13 @@ function isCount(value: unknown): value is number {
 }
 
 /** A field's postings: offsets rising from 0 to the end of ords (the ords themselves are not scanned). */
-function checkedPostings(offsets: unknown, ords: unknown, terms: number, what: string): FieldPostings {
+function checkedPostings(offsets: unknown, ords: unknown, counts: unknown, terms: number, what: string): FieldPostings {
   const checkedOffsets = u32(offsets, what, terms + 1);
   const checkedOrds = u32(ords, what, checkedOffsets[terms]);
+  if (!(counts instanceof Uint8Array) || counts.length !== checkedOrds.length) damaged(what);
   if (checkedOffsets[0] !== 0) damaged(what);
   for (let t = 0; t < terms; t += 1) if ((checkedOffsets[t] ?? 0) > (checkedOffsets[t + 1] ?? 0)) damaged(what);
-  return { offsets: checkedOffsets, ords: checkedOrds };
+  return { offsets: checkedOffsets, ords: checkedOrds, counts };
 }
 
 /**
@@ -1564,8 +1921,8 @@ export function restoreSnapshot(value: unknown, ranking: Partial<RankingParams> 
   if (!(typoSignatures instanceof Int32Array) || typoSignatures.length !== typoIds.length) {
     damaged('the typo buckets');
   }
-  const title = checkedPostings(s.titleOffsets, s.titleOrds, termCount, 'the title postings');
-  const body = checkedPostings(s.bodyOffsets, s.bodyOrds, termCount, 'the body postings');
+  const title = checkedPostings(s.titleOffsets, s.titleOrds, s.titleCounts, termCount, 'the title postings');
+  const body = checkedPostings(s.bodyOffsets, s.bodyOrds, s.bodyCounts, termCount, 'the body postings');
 
   const engine = createEngine(ranking);
   engine.terms = terms;

@@ -7,6 +7,7 @@ import {
   createEngine,
   ENGINE_VERSION,
   exportIndex,
+  firstInOrder,
   htmlToText,
   importIndex,
   indexCacheKey,
@@ -437,6 +438,55 @@ describe('export and import', () => {
     expect(indexCacheKey('abc')).toBe(`abc:search-v${ENGINE_VERSION}`);
   });
 
+  it('scores from posting counts exactly as by scanning, a term past 255 occurrences in one article included', async () => {
+    // An imported index takes a body's counts from its postings (one byte each, saturating) and
+    // finds phrases from their rarest word; the built one scans every term.
+    const buffalo = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? 'buffalo bill' : 'buffalo')).join(' ');
+    const docs: SearchDoc[] = [
+      ...DOCS,
+      ...english([
+        ['en-buffalo', 'Buffalo buffalo', `${buffalo}\nBill rides again.`],
+        ['en-bill', 'The bill', 'The bill passed. Bill said the bill was a buffalo bill.'],
+      ]).map((doc, i) => ({ ...doc, ord: DOCS.length + i })),
+    ];
+    const built = build(docs);
+    const imported = await roundTrip(built);
+    const restored = viaSnapshot(imported);
+    const queries = [
+      'buffalo',
+      'buffalo bill',
+      'bill buffalo',
+      'buffalo buffalo bill',
+      'the bill',
+      'bil',
+      'buffal',
+      'bufalo bill',
+    ];
+    for (const query of [...queries, ...probeQueries(docs)]) {
+      for (const options of [{}, { sort: 'date' as const }, { limit: 2, offset: 1 }]) {
+        const expected = searchWithTotal(built, query, options);
+        expect(searchWithTotal(imported, query, options), query).toEqual(expected);
+        expect(searchWithTotal(restored, query, options), query).toEqual(expected);
+      }
+    }
+    expect(search(imported, 'buffalo bill')[0]?.id).toBe('en-buffalo');
+  });
+
+  it('picks the first k in order as a full sort would, ties included', () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const byValue = (a: { v: number; i: number }, b: { v: number; i: number }) => b.v - a.v || a.i - b.i;
+    for (const n of [0, 1, 5, 50, 500]) {
+      const items = Array.from({ length: n }, (_, i) => ({ v: Math.floor(random() * 10), i }));
+      for (const k of [0, 1, 3, 20, 64, 65, 1000]) {
+        expect(firstInOrder(items, k, byValue)).toEqual([...items].sort(byValue).slice(0, k));
+      }
+    }
+  });
+
   describe.skipIf(!existsSync(EN_NEWS))('on en-news (needs ../shared/corpus or FOLIO_SHARED_CORPUS)', () => {
     it('answers exactly as the built index', { timeout: 60_000 }, async () => {
       const raw = JSON.parse(readFileSync(EN_NEWS, 'utf8')) as {
@@ -455,7 +505,14 @@ describe('export and import', () => {
       const imported = await roundTrip(built);
       const restored = viaSnapshot(imported);
       const everyFortieth = docs.filter((_, i) => i % 40 === 0);
-      const queries = probeQueries(everyFortieth, 8);
+      // Three-word phrases as written, stopwords kept (the slowest kind to score): first of each paragraph.
+      const phrases = everyFortieth.flatMap((doc) =>
+        doc.text.split('\n').flatMap((line) => {
+          const words = line.split(/\s+/).filter(Boolean);
+          return words.length >= 3 ? [words.slice(0, 3).join(' ')] : [];
+        }),
+      );
+      const queries = [...probeQueries(everyFortieth, 8), ...phrases];
       expect(queries.length).toBeGreaterThan(500);
       for (const query of queries) {
         const expected = searchWithTotal(built, query, { limit: 20 });
