@@ -6,7 +6,8 @@
  *
  *   npx tsx bench/warm.ts [--corpus en-reuters] [--visits 5] [--app <dist>]... [--profile]
  *
- * `--app`: a built app folder (repeatable; default the current sources, built as the bench does).
+ * `--app`: a built app folder, or `current` (repeatable; default `current`: the current sources, built as the
+ * bench builds them).
  * `--profile`: a main-thread CPU profile of each warm visit, the top self times to first list paint.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -97,7 +98,10 @@ async function visitOnce(side: Side, probeQuery: string, warm: boolean): Promise
 async function main(): Promise<void> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
-  const dists = apps.length > 0 ? apps : [(await buildApp(log)).distDir];
+  // `current`: the current sources, built (and cached) as the bench builds them.
+  const dists: string[] = [];
+  for (const app of apps.length > 0 ? apps : ['current'])
+    dists.push(app === 'current' ? (await buildApp(log)).distDir : app);
   const corpus = await prepareCorpus(corpusName, dists[0]!, 1, log);
   if (!corpus) throw new Error(`no corpus ${corpusName}`);
   const sides: Side[] = [];
