@@ -74,7 +74,7 @@ addEventListener('message', (event: MessageEvent<unknown>) => {
     void read(request);
     return;
   }
-  if (!isImportRequest(request) || busy) {
+  if (!isImportRequest(request) || request.type === 'read' || busy) {
     post({ type: 'error', kind: 'storage', detail: 'the import worker got a message it does not understand' });
     return;
   }

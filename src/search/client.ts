@@ -8,7 +8,7 @@ import { isResponse, type ReadySource, type SearchRequest, type SearchResponse }
 
 export interface ClientEvents {
   onProgress?: (indexed: number, total: number) => void;
-  onReady?: (source: ReadySource, count: number) => void;
+  onReady?: (source: ReadySource, count: number, corpusHash: string) => void;
   /** `load` found no index to use: send the articles (`init`, then `build`). */
   onUnbuilt?: () => void;
   /** A build step failed, or the worker itself did. */
@@ -58,6 +58,11 @@ export class SearchClient {
   /** The worker finds the index itself: the cache in `dbName`, else the pre-built `index` parts. */
   load(request: Omit<Extract<SearchRequest, { type: 'load' }>, 'type'>): void {
     this.#post({ type: 'load', ...request });
+  }
+
+  /** At boot: the worker restores the index cached for the complete corpus stored in `dbName`, if any. */
+  open(dbName: string, manifestUrl: string): void {
+    this.#post({ type: 'open', dbName, manifestUrl });
   }
 
   import(corpusHash: string, data: ExportedIndex): void {
@@ -110,7 +115,7 @@ export class SearchClient {
         this.#events.onProgress?.(message.indexed, message.total);
         break;
       case 'ready':
-        this.#events.onReady?.(message.source, message.count);
+        this.#events.onReady?.(message.source, message.count, message.corpusHash);
         break;
       case 'unbuilt':
         this.#events.onUnbuilt?.();

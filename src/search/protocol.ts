@@ -9,6 +9,9 @@
  * `load`: the worker finds an index itself (the IndexedDB cache, else the pre-built parts, which
  * it fetches, verifies, parses and then caches), so the index never crosses the main thread; it
  * answers `ready`, or `unbuilt` when the page must send the articles (`init` and `build`).
+ * `open` (at boot, before the page knows the manifest): the worker restores the index cached for
+ * the complete corpus stored in `dbName` and answers `ready` with that corpus's hash, or nothing
+ * when there is none; a later `load` for the same hash is answered from it at once.
  */
 import type { Article } from '../corpus/types.ts';
 import type { ExportedIndex, SearchField, SearchFilters, SearchHit, SearchOptions, SearchSort } from './engine.ts';
@@ -27,6 +30,7 @@ export type SearchRequest =
       /** Pre-built parts, in order; empty when the corpus ships none for this engine version. */
       index: { file: string; hash: string }[];
     }
+  | { type: 'open'; dbName: string; manifestUrl: string }
   | { type: 'export'; id: number }
   | { type: 'search'; id: number; query: string; options: SearchOptions }
   /** Drops a search that has not been answered yet; its results never arrive. */
@@ -140,6 +144,8 @@ export function isRequest(value: unknown): value is SearchRequest {
         Array.isArray(value.index) &&
         value.index.every((ref) => isObject(ref) && typeof ref.file === 'string' && typeof ref.hash === 'string')
       );
+    case 'open':
+      return typeof value.dbName === 'string' && typeof value.manifestUrl === 'string';
     case 'export':
     case 'cancel':
       return isId(value.id);

@@ -22,7 +22,7 @@ import {
   type Engine,
 } from './engine.ts';
 import { fetchVerified } from '../corpus/load.ts';
-import { readSearchIndexIn, writeSearchIndexIn } from '../storage/search-index.ts';
+import { readSearchIndexIn, readStoredCorpusIndexIn, writeSearchIndexIn } from '../storage/search-index.ts';
 import { isExportedIndex, isRequest, type ReadySource, type SearchRequest, type SearchResponse } from './protocol.ts';
 
 /** Characters of article HTML indexed per task (~30 ms on a laptop): a search waits at most one slice. */
@@ -30,6 +30,7 @@ const SLICE_CHARS = 200_000;
 
 type SearchMessage = Extract<SearchRequest, { type: 'search' }>;
 type LoadMessage = Extract<SearchRequest, { type: 'load' }>;
+type OpenMessage = Extract<SearchRequest, { type: 'open' }>;
 
 interface Build {
   corpusHash: string;
@@ -50,8 +51,12 @@ let scheduled = false;
 const tasks = new MessageChannel();
 /** An index has been built or imported since the worker started. */
 let loaded = false;
-/** A `load` is finding the index: searches wait for it (as they waited behind an `import`). */
+/** A `load` or `open` is finding the index: searches wait for it (as they waited behind an `import`). */
 let loading = false;
+/** `open` and `load` run one after the other, in the order they came. */
+let finding: Promise<void> = Promise.resolve();
+/** The corpus the loaded index is for, and where it came from (a `load` for it is answered at once). */
+let current: { corpusHash: string; source: ReadySource } | null = null;
 /** Where a built index is cached once complete (set by `load`). */
 let cacheTarget: { dbName: string; cacheKey: string } | null = null;
 
@@ -105,6 +110,7 @@ function runTask(): void {
       compactEngine(engine);
       build.done = true;
       loaded = true;
+      current = { corpusHash: build.corpusHash, source: 'build' };
       post({ type: 'ready', corpusHash: build.corpusHash, count: documentCount(engine), source: 'build' });
       cacheSnapshot(build.corpusHash);
     }
@@ -144,6 +150,7 @@ function cacheSnapshot(corpusHash: string): void {
 
 function useEngine(corpusHash: string, next: Engine, source: ReadySource): void {
   engine = next;
+  current = { corpusHash, source };
   build = { corpusHash, total: 0, indexed: 0, pending: [], lastReceived: true, done: true };
   loaded = true;
   post({ type: 'ready', corpusHash, count: documentCount(engine), source });
@@ -179,21 +186,40 @@ async function fetchPrebuilt(request: LoadMessage): Promise<ExportedIndex | null
   return isExportedIndex(data) ? data : null;
 }
 
-/** The cache, else the pre-built index (then cached), else the page is asked for the articles. */
-async function load(request: LoadMessage): Promise<void> {
-  cacheTarget = { dbName: request.dbName, cacheKey: request.cacheKey };
+/** Runs `find` after the ones before it; searches wait until the last one is done. */
+function queueFind(find: () => Promise<void>): void {
   loading = true;
-  try {
-    await findIndex(request);
-  } finally {
+  const next = finding.then(find).catch((error: unknown) => warn('the search index could not be loaded', error));
+  finding = next;
+  void next.then(() => {
+    if (finding !== next) return;
     loading = false;
     // Searches that waited for the index are answered now.
     if (searches.size > 0) schedule();
-  }
+  });
 }
 
+/**
+ * At boot: the index cached for the corpus already stored, restored without waiting for the page to
+ * open its database or fetch the manifest. Nothing stored or cached: nothing to say, `load` follows.
+ */
+async function openStored(request: OpenMessage): Promise<void> {
+  const stored = await readStoredCorpusIndexIn(request.dbName, request.manifestUrl).catch((error: unknown) => {
+    warn('the cached search index could not be read', error);
+    return undefined;
+  });
+  if (stored && stored.index.engineVersion === ENGINE_VERSION) restoreCached(stored.corpusHash, stored.index.data);
+}
+
+/** The cache, else the pre-built index (then cached), else the page is asked for the articles. */
 async function findIndex(request: LoadMessage): Promise<void> {
   const { corpusHash } = request;
+  cacheTarget = { dbName: request.dbName, cacheKey: request.cacheKey };
+  // Opened at boot (or loaded before) for this very corpus: the page checked it is still current.
+  if (current?.corpusHash === corpusHash && build.done) {
+    post({ type: 'ready', corpusHash, count: documentCount(engine), source: current.source });
+    return;
+  }
   const cached = await readSearchIndexIn(request.dbName, request.cacheKey).catch((error: unknown) => {
     warn('the cached search index could not be read', error);
     return undefined;
@@ -217,6 +243,7 @@ function handle(request: SearchRequest): void {
   switch (request.type) {
     case 'init':
       engine = createEngine();
+      current = null;
       build = {
         corpusHash: request.corpusHash,
         total: request.total,
@@ -231,11 +258,15 @@ function handle(request: SearchRequest): void {
       build.lastReceived ||= request.last;
       schedule();
       break;
+    case 'open':
+      queueFind(() => openStored(request));
+      break;
     case 'load':
-      void load(request);
+      queueFind(() => findIndex(request));
       break;
     case 'import':
       engine = importIndex(request.data);
+      current = null;
       build = { corpusHash: request.corpusHash, total: 0, indexed: 0, pending: [], lastReceived: true, done: true };
       loaded = true;
       post({ type: 'ready', corpusHash: request.corpusHash, count: documentCount(engine), source: 'import' });

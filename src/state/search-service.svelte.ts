@@ -25,6 +25,12 @@ export class SearchService implements SearchBackend {
   error = $state<string | null>(null);
   #client: SearchClient | null = null;
   #corpusHash = '';
+  /** The corpus `start` was given (null before it, when only `open` ran). */
+  #manifest: Manifest | null = null;
+  /** The corpus whose index the worker said is ready. */
+  #readyHash = '';
+  /** The worker reported a failure: `start` does not reuse it. */
+  #failed = false;
   /** Searches asked for before the corpus is ready wait for the worker instead of failing. */
   #started: Promise<SearchClient>;
   #resolveStarted: (client: SearchClient) => void = () => {};
@@ -48,28 +54,20 @@ export class SearchService implements SearchBackend {
    */
   start(manifest: Manifest, manifestUrl: string, dbName: string): void {
     if (this.#corpusHash === manifest.hash) return;
-    this.#client?.terminate();
+    // The worker opened at boot goes on: it is restoring (or has restored) the stored corpus's index.
+    let client = this.#client;
+    if (!client || this.#corpusHash !== '' || this.#failed) {
+      client?.terminate();
+      client = this.#spawn();
+    }
     this.#pendingBuild = null;
     this.#corpusHash = manifest.hash;
-    this.ready = false;
+    this.#manifest = manifest;
     this.error = null;
-    this.progress = { done: 0, total: manifest.count };
-    const client = SearchClient.start({
-      onProgress: (done, total) => (this.progress = { done, total }),
-      onReady: (source) => {
-        this.ready = true;
-        this.source = source === 'build' ? 'build' : source === 'prebuilt' ? 'prebuilt' : 'cache';
-        this.progress = { done: manifest.count, total: manifest.count };
-      },
-      onUnbuilt: () => {
-        const build = (from: ArticleReader) => void this.#build(from, client, manifest);
-        if (this.#storedHash === manifest.hash && this.#storedIn) build(this.#storedIn);
-        else this.#pendingBuild = build;
-      },
-      onError: (message) => (this.error = message),
-    });
-    this.#client = client;
-    this.#resolveStarted(client);
+    if (this.#readyHash !== manifest.hash) {
+      this.ready = false;
+      this.progress = { done: 0, total: manifest.count };
+    }
     const index = manifest.indexVersion === ENGINE_VERSION ? (manifest.index ?? []) : [];
     client.load({
       corpusHash: manifest.hash,
@@ -78,6 +76,47 @@ export class SearchService implements SearchBackend {
       manifestUrl,
       index: index.map(({ file, hash }) => ({ file, hash })),
     });
+  }
+
+  /**
+   * At boot, before the page has opened its database or fetched the manifest: starts the worker,
+   * which restores the index cached for the complete corpus stored in `dbName` by itself, so a
+   * warm start's searches need not wait for the page. `start` then confirms the corpus (the worker
+   * answers at once when it is the one opened) or loads the new one.
+   */
+  open(manifestUrl: string, dbName: string): void {
+    if (this.#client) return;
+    this.#spawn().open(dbName, manifestUrl);
+  }
+
+  #spawn(): SearchClient {
+    this.#readyHash = '';
+    this.#failed = false;
+    const client = SearchClient.start({
+      onProgress: (done, total) => (this.progress = { done, total }),
+      onReady: (source, count, corpusHash) => {
+        // A corpus replaced meanwhile (the one opened at boot, before an update) is not this one.
+        if (this.#corpusHash !== '' && corpusHash !== this.#corpusHash) return;
+        this.#readyHash = corpusHash;
+        this.ready = true;
+        this.source = source === 'build' ? 'build' : source === 'prebuilt' ? 'prebuilt' : 'cache';
+        this.progress = { done: count, total: count };
+      },
+      onUnbuilt: () => {
+        const manifest = this.#manifest;
+        if (!manifest) return;
+        const build = (from: ArticleReader) => void this.#build(from, client, manifest);
+        if (this.#storedHash === manifest.hash && this.#storedIn) build(this.#storedIn);
+        else this.#pendingBuild = build;
+      },
+      onError: (message) => {
+        this.#failed = true;
+        this.error = message;
+      },
+    });
+    this.#client = client;
+    this.#resolveStarted(client);
+    return client;
   }
 
   /** Every article of the corpus `hash` is readable through `articles` now: a build that waited for them starts. */
@@ -95,6 +134,8 @@ export class SearchService implements SearchBackend {
     const client = this.#client;
     this.#client = null;
     this.#corpusHash = '';
+    this.#manifest = null;
+    this.#readyHash = '';
     this.#pendingBuild = null;
     this.ready = false;
     client?.terminate();

@@ -1,6 +1,7 @@
 import type { Article } from '../corpus/types.ts';
-import { isStoredArticle } from './articles.ts';
-import type { FolioDatabase, StoredSearchIndex } from './db.ts';
+import { isCorpusState, isStoredArticle } from './articles.ts';
+import { CORPUS_STATE_KEY, type FolioDatabase, type StoredSearchIndex } from './db.ts';
+import { indexCacheKey } from '../search/version.ts';
 
 const STORE = 'searchIndex';
 
@@ -65,6 +66,28 @@ export async function readSearchIndexIn(name: string, key: string): Promise<Stor
     request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key)),
   );
   return isStoredSearchIndex(value) ? value : undefined;
+}
+
+/**
+ * The search worker at boot, before the page has read anything: the cached index of the complete
+ * corpus stored from `manifestUrl`, if there is one, with that corpus's hash. One read-only
+ * transaction over the corpus state and the cache, so the two agree. The page checks the corpus
+ * against its manifest later and asks again (`load`) if it changed.
+ */
+export async function readStoredCorpusIndexIn(
+  name: string,
+  manifestUrl: string,
+): Promise<{ corpusHash: string; index: StoredSearchIndex } | undefined> {
+  return withDatabase(name, async (db) => {
+    if (!db.objectStoreNames.contains('meta')) return undefined;
+    const tx = db.transaction(['meta', STORE], 'readonly');
+    const state: unknown = await request(tx.objectStore('meta').get(CORPUS_STATE_KEY));
+    if (!isCorpusState(state) || !state.complete || state.manifestUrl !== manifestUrl) return undefined;
+    const value: unknown = await request(tx.objectStore(STORE).get(indexCacheKey(state.hash)));
+    return isStoredSearchIndex(value) && value.corpusHash === state.hash
+      ? { corpusHash: state.hash, index: value }
+      : undefined;
+  });
 }
 
 /** Writes the index in the search worker, keeping only this one (like writeSearchIndex). */

@@ -211,3 +211,58 @@ test('during a first import, search answers from the pre-built index, articles n
   expect(await storedArticleCount(page)).toBeLessThan(cut.length);
   expect(await storedArticleCount(page)).toBeGreaterThan(0);
 });
+
+test('a warm start searches the cached index while the manifest is still on its way', async ({ page }) => {
+  await openHome(page);
+  // The search worker caches its index after it is ready: wait for that record.
+  await expect.poll(() => cachedIndexes(page), { timeout: 30_000 }).toBe(1);
+  // The page's messages to the search worker and its answers, in order, from the very start of the next page.
+  await page.addInitScript(() => {
+    const log: string[] = [];
+    (window as unknown as { __searchLog: string[] }).__searchLog = log;
+    const post = Worker.prototype.postMessage as (this: Worker, ...args: unknown[]) => void;
+    const heard = new WeakSet<Worker>();
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]): void {
+      // The page speaks first (open or load): its answers are listened to from then on.
+      if (!heard.has(this)) {
+        heard.add(this);
+        this.addEventListener('message', (event: MessageEvent<{ type?: string; source?: string } | null>) => {
+          if (event.data?.type === 'ready') log.push(`ready ${event.data.source ?? ''}`);
+        });
+      }
+      const type = (message as { type?: string } | null)?.type;
+      if (type === 'open' || type === 'load') log.push(type);
+      post.call(this, message, ...rest);
+    } as typeof Worker.prototype.postMessage;
+  });
+  // Nothing of the corpus answers: the manifest check never ends.
+  await page.route('**/corpus/**', () => {});
+  await page.goto('about:blank');
+  await page.goto('./#/search?q=magnetometer');
+  const target = byId('en-2024-01-diamond-sensor');
+  await expect(results(page).getByRole('link').first()).toHaveText(target.title);
+  const log = (await page.evaluate('window.__searchLog')) as string[];
+  // The worker was asked to open the stored corpus's index first, before the page had read the corpus.
+  expect(log[0]).toBe('open');
+  expect(log).toContain('ready cache');
+});
+
+/** Records in the app's search index cache. */
+function cachedIndexes(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('folio');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const count = db.transaction('searchIndex').objectStore('searchIndex').count();
+          count.onsuccess = () => {
+            db.close();
+            resolve(count.result);
+          };
+          count.onerror = () => reject(count.error);
+        };
+      }),
+  );
+}
