@@ -6,7 +6,9 @@ import { E2E_DIST } from './paths.ts';
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 for (const theme of ['light', 'dark'] as const) {
-  test(`axe finds no WCAG 2.2 AA violations on every page, ${theme} theme`, async ({ page }) => {
+  test(`axe finds no WCAG 2.2 AA violations on every page, ${theme} theme${theme === 'dark' ? ' (colour rules)' : ''}`, async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     await page.emulateMedia({ colorScheme: theme });
     const articles = await readBuiltCorpus(`${E2E_DIST}/corpus`);
@@ -29,7 +31,12 @@ for (const theme of ['light', 'dark'] as const) {
       await page.goto(url);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       await page.waitForTimeout(100);
-      const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+      // The dark theme changes colours only: its pass runs the rules that read colours (the light pass
+      // runs every WCAG 2.2 AA rule on the same pages), which halves its time on CI's two cores.
+      const axe = new AxeBuilder({ page });
+      const results = await (
+        theme === 'light' ? axe.withTags(WCAG_TAGS) : axe.withRules(['color-contrast', 'link-in-text-block'])
+      ).analyze();
       const summary = results.violations.map(
         (v) => `${url} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
       );
