@@ -30,16 +30,16 @@ export async function openHome(page: Page, url = './'): Promise<void> {
   });
 }
 
-/** Counts the articles stored in the app's IndexedDB. */
-export async function storedArticleCount(page: Page, dbName = 'folio'): Promise<number> {
+/** Counts the records of one object store in the app's IndexedDB (opened without a version). */
+export async function storeCount(page: Page, store: string, dbName = 'folio'): Promise<number> {
   return page.evaluate(
-    (name) =>
+    ([name, storeName]) =>
       new Promise<number>((resolve, reject) => {
         const open = indexedDB.open(name);
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const request = db.transaction('articles').objectStore('articles').count();
+          const request = db.transaction(storeName).objectStore(storeName).count();
           request.onsuccess = () => {
             db.close();
             resolve(request.result);
@@ -47,8 +47,13 @@ export async function storedArticleCount(page: Page, dbName = 'folio'): Promise<
           request.onerror = () => reject(request.error);
         };
       }),
-    dbName,
+    [dbName, store] as const,
   );
+}
+
+/** Counts the articles stored in the app's IndexedDB. */
+export function storedArticleCount(page: Page, dbName = 'folio'): Promise<number> {
+  return storeCount(page, 'articles', dbName);
 }
 
 export interface BuiltArticle {

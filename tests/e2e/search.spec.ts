@@ -6,6 +6,7 @@ import {
   cutCorpus,
   openHome,
   readBuiltCorpus,
+  storeCount,
   storedArticleCount,
   type BuiltArticle,
   type BuiltManifest,
@@ -216,7 +217,7 @@ test('during a first import, search answers from the pre-built index, articles n
 test('a warm start searches the cached index while the manifest is still on its way', async ({ page }) => {
   await openHome(page);
   // The search worker caches its index after it is ready: wait for that record.
-  await expect.poll(() => cachedIndexes(page), { timeout: 30_000 }).toBe(1);
+  await expect.poll(() => storeCount(page, 'searchIndex'), { timeout: 30_000 }).toBe(1);
   // The page's messages to the search worker and its answers, in order, from the very start of the next page.
   await page.addInitScript(() => {
     const log: string[] = [];
@@ -247,23 +248,3 @@ test('a warm start searches the cached index while the manifest is still on its 
   expect(log[0]).toBe('open');
   expect(log).toContain('ready cache');
 });
-
-/** Records in the app's search index cache. */
-function cachedIndexes(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('folio');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const count = db.transaction('searchIndex').objectStore('searchIndex').count();
-          count.onsuccess = () => {
-            db.close();
-            resolve(count.result);
-          };
-          count.onerror = () => reject(count.error);
-        };
-      }),
-  );
-}
