@@ -79,8 +79,10 @@ export class SearchState {
       if (params.from !== undefined) filters.from = String(params.from);
       if (params.to !== undefined) filters.to = String(params.to);
       const result = await this.#backend.search(params.q, { limit, filters, sort: params.sort ?? 'relevance' });
+      // One read for the page's stored articles; those not stored yet (a first import) from their chunk.
+      const stored = await this.#articles.getArticles(result.hits.map((hit) => hit.id));
       const articles = await Promise.all(
-        result.hits.map(async (hit) => (await this.#articles.getArticle(hit.id)) ?? this.#missing(hit)),
+        result.hits.map((hit, i) => (stored[i] ? Promise.resolve(stored[i]) : this.#missing(hit))),
       );
       // A newer search started meanwhile: its answer wins.
       if (generation !== this.#generation) return;

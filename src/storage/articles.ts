@@ -83,6 +83,18 @@ export async function getArticle(db: FolioDatabase, id: string): Promise<Article
   return isStoredArticle(value) ? value : undefined;
 }
 
+/**
+ * Several articles in one read-only transaction (a page of search results): one transaction for
+ * twenty records instead of twenty, which the bench's profile of the queries put at a fifth of
+ * the page's IndexedDB time. Undefined where a record is missing or not an article.
+ */
+export async function getArticles(db: FolioDatabase, ids: readonly string[]): Promise<(Article | undefined)[]> {
+  if (ids.length === 0) return [];
+  const store = db.transaction('articles').store;
+  const values: unknown[] = await Promise.all(ids.map((id) => store.get(id)));
+  return values.map((value) => (isStoredArticle(value) ? value : undefined));
+}
+
 /** Whether an article's record is there, and sound: a corrupt one calls for a repair, not a crash. */
 export type RecordHealth = 'ok' | 'missing' | 'corrupt';
 

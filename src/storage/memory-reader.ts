@@ -113,6 +113,10 @@ export class MemoryReader implements ArticleReader {
     return Promise.resolve(this.#byId.get(id));
   }
 
+  getArticles(ids: readonly string[]): Promise<(Article | undefined)[]> {
+    return Promise.resolve(ids.map((id) => this.#byId.get(id)));
+  }
+
   /** Chunks are verified before they come in: a record here is never corrupt. */
   health(id: string): Promise<RecordHealth> {
     return Promise.resolve(this.#byId.has(id) ? 'ok' : 'missing');

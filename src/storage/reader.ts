@@ -2,6 +2,7 @@ import type { Article, Manifest } from '../corpus/types.ts';
 import {
   articleHealth,
   getArticle,
+  getArticles,
   ListSource,
   monthCounts,
   type ArticleSummary,
@@ -34,6 +35,8 @@ export interface ArticleReader {
   /** 'memory': nothing is kept for offline reading; this session reads what it fetched. */
   readonly kind: 'indexeddb' | 'memory';
   getArticle(id: string): Promise<Article | undefined>;
+  /** The articles of `ids`, in that order, read together (undefined where one is missing). */
+  getArticles(ids: readonly string[]): Promise<(Article | undefined)[]>;
   health(id: string): Promise<RecordHealth>;
   listSource(manifest: Manifest, query: ListQuery): ArticleListSource;
   /** Article counts per month (January first) of one year, for the archive's month list. */
@@ -53,6 +56,10 @@ export class IndexedDbReader implements ArticleReader {
 
   getArticle(id: string): Promise<Article | undefined> {
     return getArticle(this.db, id);
+  }
+
+  getArticles(ids: readonly string[]): Promise<(Article | undefined)[]> {
+    return getArticles(this.db, ids);
   }
 
   health(id: string): Promise<RecordHealth> {

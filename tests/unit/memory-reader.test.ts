@@ -220,6 +220,10 @@ describe('MemoryReader', () => {
     expect(await reader.getArticle(first.id)).toMatchObject({ id: first.id, html: first.html, ord: first.ord });
     expect(await reader.health('no-such-id')).toBe('missing');
     expect(await reader.getArticle('no-such-id')).toBeUndefined();
+    // A page of search results at once: in the order asked, a gap where an id is unknown.
+    const [a, gap, b] = await reader.getArticles([all[2]!.id, 'no-such-id', first.id]);
+    expect([a?.id, gap, b?.id]).toEqual([all[2]!.id, undefined, first.id]);
+    expect(await reader.getArticles([])).toEqual([]);
   });
 
   it('lists only what has arrived while chunks come in newest first, and grows on refresh', async () => {
