@@ -1504,6 +1504,62 @@ export function searchWithTotal(engine: Engine, query: string, options: SearchOp
   }
 }
 
+/** Terms of each kind a warm-up takes from the vocabulary. */
+const WARM_UP_TERMS = 6;
+/** Latin terms shorter than this are left out of the warm-up (prefixes and typos need letters). */
+const WARM_UP_MIN_LENGTH = 4;
+/**
+ * Warm-up terms occur this often (collection frequency): common enough to match, rare enough that
+ * the warm-up itself stays cheap (the most frequent words are the slowest searches there are).
+ */
+const WARM_UP_MIN_COUNT = 8;
+const WARM_UP_MAX_COUNT = 64;
+
+/**
+ * Searches that exercise every path of the engine on this index, made from its own vocabulary (so
+ * they fit any language): a word, phrases of two and three, a prefix, a typo, a rare word beside
+ * another, Chinese runs when the index has Chinese, by date and with a filter. The worker runs
+ * them once, a task each, after an index becomes ready: the first searches of a fresh worker
+ * paid V8's compilation and the engine's lazily built tables (bench/query-latency.ts `--first`,
+ * docs/ARCHITECTURE.md).
+ */
+export function warmUpQueries(engine: Engine): { query: string; options: SearchOptions }[] {
+  const counts = engine.termCounts.data;
+  const words: string[] = [];
+  const runs: string[] = [];
+  let rare: string | undefined;
+  const letters = /^\p{L}+$/u;
+  for (let id = 0; id < engine.terms.length; id += 1) {
+    if (words.length >= WARM_UP_TERMS && runs.length >= WARM_UP_TERMS && rare !== undefined) break;
+    const term = engine.terms[id] ?? '';
+    const count = counts[id] ?? 0;
+    if (count === 0) continue;
+    if (engine.cjkTerms.data[id] === 1) {
+      if (runs.length < WARM_UP_TERMS && count >= WARM_UP_MIN_COUNT && count <= WARM_UP_MAX_COUNT) runs.push(term);
+    } else if (term.length >= WARM_UP_MIN_LENGTH && letters.test(term)) {
+      if (count <= 2) rare ??= term;
+      else if (words.length < WARM_UP_TERMS && count >= WARM_UP_MIN_COUNT && count <= WARM_UP_MAX_COUNT)
+        words.push(term);
+    }
+  }
+  const queries: { query: string; options: SearchOptions }[] = [];
+  const add = (query: string, options: SearchOptions = {}): void => {
+    if (query.trim() !== '') queries.push({ query, options: { limit: DEFAULT_LIMIT, ...options } });
+  };
+  const [a, b, c, d, e] = words;
+  if (a) add(a);
+  if (a && b) add(`${a} ${b}`);
+  if (a && b && c) add(`${c} ${a} ${b}`, { sort: 'date' });
+  if (d) add(d.slice(0, 3));
+  if (e) add(`${e.slice(0, 1)}${e.slice(2, 3)}${e.slice(1, 2)}${e.slice(3)}`);
+  if (rare && a) add(`${rare} ${a}`);
+  if (runs.length >= 2) add(`${runs[0]}${runs[1]}`);
+  if (runs.length >= 4) add(`${runs[2]}${runs[3]} ${runs[0]}`);
+  const category = engine.categories.find((name) => name !== null);
+  if (a && category) add(a, { filters: { category } });
+  return queries;
+}
+
 /** Searches; hits best first (or newest first with sort 'date'). */
 export function search(engine: Engine, query: string, options: SearchOptions = {}): SearchHit[] {
   return searchWithTotal(engine, query, options).hits;

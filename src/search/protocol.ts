@@ -49,6 +49,8 @@ export type SearchResponse =
       total: number;
       /** The index was still being built: more results may come once it is ready. */
       partial: boolean;
+      /** Milliseconds from the worker receiving the search to this answer (waiting for its turn included). */
+      ms?: number;
     }
   | { type: 'exported'; id: number; corpusHash: string; engineVersion: number; data: ExportedIndex }
   /** `id` is the failed request's, or null for a build step or an unreadable message. */
@@ -190,7 +192,8 @@ export function isResponse(value: unknown): value is SearchResponse {
         Array.isArray(value.hits) &&
         value.hits.every(isHit) &&
         isCount(value.total) &&
-        typeof value.partial === 'boolean'
+        typeof value.partial === 'boolean' &&
+        (value.ms === undefined || typeof value.ms === 'number')
       );
     case 'exported':
       return (

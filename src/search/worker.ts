@@ -19,6 +19,7 @@ import {
   searchWithTotal,
   snapshotIndex,
   toSearchDoc,
+  warmUpQueries,
   type Engine,
 } from './engine.ts';
 import { fetchVerified } from '../corpus/load.ts';
@@ -27,8 +28,10 @@ import { isExportedIndex, isRequest, type ReadySource, type SearchRequest, type 
 
 /** Characters of article HTML indexed per task (~30 ms on a laptop): a search waits at most one slice. */
 const SLICE_CHARS = 200_000;
+/** A warm-up search that finds the worker busy tries again this much later. */
+const WARM_UP_RETRY_MS = 50;
 
-type SearchMessage = Extract<SearchRequest, { type: 'search' }>;
+type SearchMessage = Extract<SearchRequest, { type: 'search' }> & { received?: number };
 type LoadMessage = Extract<SearchRequest, { type: 'load' }>;
 type OpenMessage = Extract<SearchRequest, { type: 'open' }>;
 
@@ -77,7 +80,8 @@ function schedule(): void {
 function answer(request: SearchMessage): void {
   const { hits, total } = searchWithTotal(engine, request.query, request.options);
   // Before any index is loaded the engine is empty: say so, so the page asks again once it is ready.
-  post({ type: 'results', id: request.id, query: request.query, hits, total, partial: !loaded || !build.done });
+  const ms = request.received === undefined ? undefined : performance.now() - request.received;
+  post({ type: 'results', id: request.id, query: request.query, hits, total, partial: !loaded || !build.done, ms });
 }
 
 function indexSlice(): void {
@@ -113,6 +117,7 @@ function runTask(): void {
       current = { corpusHash: build.corpusHash, source: 'build' };
       post({ type: 'ready', corpusHash: build.corpusHash, count: documentCount(engine), source: 'build' });
       cacheSnapshot(build.corpusHash);
+      warmUp();
     }
   } catch (error) {
     build = { ...build, pending: [], done: true };
@@ -148,12 +153,40 @@ function cacheSnapshot(corpusHash: string): void {
   });
 }
 
+/**
+ * Once an index is ready: a few searches of its own words, one task each, results dropped, so the
+ * reader's first searches do not pay V8's compilation and the engine's lazily built tables. A
+ * search that comes in meanwhile is answered first (runTask goes before the next warm-up task);
+ * a newer index stops the warm-up of the old one.
+ */
+function warmUp(): void {
+  const warmed = engine;
+  const queue = warmUpQueries(warmed);
+  const step = (): void => {
+    const next = queue.shift();
+    if (!next || engine !== warmed) return;
+    if (searches.size > 0 || loading || build.pending.length > 0) {
+      setTimeout(step, WARM_UP_RETRY_MS);
+      return;
+    }
+    try {
+      searchWithTotal(warmed, next.query, next.options);
+    } catch (error) {
+      warn('a warm-up search failed', error);
+      return;
+    }
+    setTimeout(step);
+  };
+  setTimeout(step);
+}
+
 function useEngine(corpusHash: string, next: Engine, source: ReadySource): void {
   engine = next;
   current = { corpusHash, source };
   build = { corpusHash, total: 0, indexed: 0, pending: [], lastReceived: true, done: true };
   loaded = true;
   post({ type: 'ready', corpusHash, count: documentCount(engine), source });
+  warmUp();
 }
 
 function loadIndex(corpusHash: string, data: ExportedIndex): boolean {
@@ -270,6 +303,7 @@ function handle(request: SearchRequest): void {
       build = { corpusHash: request.corpusHash, total: 0, indexed: 0, pending: [], lastReceived: true, done: true };
       loaded = true;
       post({ type: 'ready', corpusHash: request.corpusHash, count: documentCount(engine), source: 'import' });
+      warmUp();
       break;
     case 'export':
       if (!build.done) throw new Error('the index is still being built');
@@ -280,7 +314,7 @@ function handle(request: SearchRequest): void {
       );
       break;
     case 'search':
-      searches.set(request.id, request);
+      searches.set(request.id, { ...request, received: performance.now() });
       schedule();
       break;
     case 'cancel':

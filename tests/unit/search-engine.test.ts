@@ -21,6 +21,7 @@ import {
   type ExportedIndex,
   type SearchDoc,
   type SearchOptions,
+  warmUpQueries,
 } from '../../src/search/engine.ts';
 
 const SHARED_CORPUS = process.env.FOLIO_SHARED_CORPUS ?? path.resolve('../shared/corpus');
@@ -518,6 +519,40 @@ describe('export and import', () => {
         const expected = searchWithTotal(built, query, { limit: 20 });
         expect(searchWithTotal(imported, query, { limit: 20 }), query).toEqual(expected);
         expect(searchWithTotal(restored, query, { limit: 20 }), query).toEqual(expected);
+      }
+
+      // The worker's warm-up (src/search/worker.ts): words of the index itself, every path, no answer changed.
+      const fresh = viaSnapshot(imported);
+      const warm = warmUpQueries(fresh);
+      const texts = warm.map((w) => w.query);
+      const words = texts.filter((q) => /^\p{L}+$/u.test(q));
+      expect(
+        words.some((q) => q.length === 3),
+        'a prefix',
+      ).toBe(true);
+      expect(
+        words.some((q) => q.length > 3),
+        'a word',
+      ).toBe(true);
+      expect(
+        texts.some((q) => q.split(' ').length === 2),
+        'two words',
+      ).toBe(true);
+      expect(
+        warm.some((w) => w.query.split(' ').length === 3 && w.options.sort === 'date'),
+        'three words by date',
+      ).toBe(true);
+      expect(
+        warm.some((w) => w.options.filters?.category !== undefined),
+        'a filter',
+      ).toBe(true);
+      for (const { query, options } of warm) {
+        expect(searchWithTotal(fresh, query, options).total, query).toBeGreaterThan(0);
+      }
+      for (const query of queries.slice(0, 200)) {
+        expect(searchWithTotal(fresh, query, { limit: 20 }), query).toEqual(
+          searchWithTotal(built, query, { limit: 20 }),
+        );
       }
     });
   });
