@@ -9,8 +9,10 @@
  * `--app`: a built app folder, or `current` (repeatable; default `current`: the current sources, built as the
  * bench builds them).
  * `--profile`: a main-thread CPU profile of each warm visit, the top self times to first list paint.
+ * `--trace`: a Chromium trace of each warm visit, each thread's busy time and top events to search-ready
+ * (`--trace-out <file>`: the last visit's trace events as JSON).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -20,6 +22,7 @@ import { buildApp, prepareCorpus } from './lib/prepare.ts';
 import { PROBE_SCRIPT } from './lib/probe.ts';
 import { attribute, sourceMapResolver, startProfile, stopProfile } from './lib/profile.ts';
 import { serveStatic, type StaticServer } from './lib/server.ts';
+import { startTrace, stopTrace, summarizeTrace } from './lib/trace.ts';
 import { median } from './lib/stats.ts';
 
 const argv = process.argv.slice(2);
@@ -27,6 +30,7 @@ const value = (flag: string): string | undefined => (argv.includes(flag) ? argv[
 const corpusName = value('--corpus') ?? 'en-reuters';
 const visits = Number(value('--visits') ?? 5);
 const profiling = argv.includes('--profile');
+const tracing = argv.includes('--trace');
 const apps = argv.flatMap((a, i) => (a === '--app' && argv[i + 1] ? [argv[i + 1]!] : []));
 const TIMEOUT_MS = 3 * 60_000;
 const log = (line: string): void => console.log(`[warm] ${line}`);
@@ -55,6 +59,7 @@ async function visitOnce(side: Side, probeQuery: string, warm: boolean): Promise
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING });
   await page.goto(`${side.server.url}/robots.txt`);
   if (profiling && warm) await startProfile(cdp);
+  if (tracing && warm) await startTrace(cdp);
   const traced: [string, number][] = [];
   page.on('console', (m) => {
     const [tag, label, at] = m.text().split(/ (?=[^ ]+$)|(?<=^\[t\]) /);
@@ -67,6 +72,12 @@ async function visitOnce(side: Side, probeQuery: string, warm: boolean): Promise
   if (!warm) await wait(page, 'indexCached');
   const marks = (await page.evaluate('({ ...window.__folioBench.marks })')) as Record<string, number>;
   const tasks = (await page.evaluate('[...window.__folioBench.longTasks]')) as { start: number; duration: number }[];
+  if (tracing && warm) {
+    const events = await stopTrace(cdp);
+    const out = value('--trace-out');
+    if (out) writeFileSync(out, JSON.stringify(events));
+    for (const line of summarizeTrace(events, ready ?? 60_000)) log(`  ${line}`);
+  }
   if (warm) {
     side.list.push(list ?? NaN);
     side.ready.push(ready ?? NaN);

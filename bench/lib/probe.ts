@@ -81,7 +81,7 @@ export const PROBE_SCRIPT = String.raw`
         }
         if (m.type === 'results') {
           const sent = posted.get(m.id);
-          answers.push({ id: m.id, query: m.query, at: now, ms: sent === undefined ? null : now - sent, partial: !!m.partial });
+          answers.push({ id: m.id, query: m.query, at: now, ms: sent === undefined ? null : now - sent, inWorker: typeof m.ms === 'number' ? m.ms : null, partial: !!m.partial });
           // An answer before the worker is ready can claim to be complete (and be empty): not search-ready.
           if (!m.partial && 'workerReady' in marks) {
             lastFinalResults = now;
@@ -157,13 +157,14 @@ export const PROBE_SCRIPT = String.raw`
           if (final.length === 0 || !list || list.getAttribute('aria-busy') === 'true' || !statusNames(q)) return;
           framing = true;
           const workerMs = final[final.length - 1].ms;
+          const inWorkerMs = final[final.length - 1].inWorker;
           requestAnimationFrame(() => {
             performance.mark('folio-bench:query-shown');
-            done({ ms: performance.now() - start, workerMs, hits: list.querySelectorAll(ARTICLE_LINK).length, timedOut: false });
+            done({ ms: performance.now() - start, workerMs, inWorkerMs, hits: list.querySelectorAll(ARTICLE_LINK).length, timedOut: false });
           });
         },
       };
-      const timer = setTimeout(() => done({ ms: performance.now() - start, workerMs: null, hits: 0, timedOut: true }), timeoutMs);
+      const timer = setTimeout(() => done({ ms: performance.now() - start, workerMs: null, inWorkerMs: null, hits: 0, timedOut: true }), timeoutMs);
       function done(result) {
         clearTimeout(timer);
         pendingQueries.delete(entry);
@@ -241,6 +242,8 @@ export interface ProbeSnapshot {
 export interface QueryTiming {
   ms: number;
   workerMs: number | null;
+  /** Inside the worker: from its receiving the search to its answer (the rest of workerMs is messaging and the page's own tasks). */
+  inWorkerMs: number | null;
   hits: number;
   timedOut: boolean;
 }

@@ -121,10 +121,10 @@ function script(frame: CallFrame, resolve: SourceResolver): string {
   return original ? original.source.replace(/:\d+$/, '') : scriptName(frame.url);
 }
 
-function top(totals: Map<string, number>): Contributor[] {
+function top(totals: Map<string, number>, count: number): Contributor[] {
   return [...totals]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, TOP_CONTRIBUTORS)
+    .slice(0, count)
     .map(([name, selfUs]) => ({ name, selfMs: selfUs / 1000 }));
 }
 
@@ -132,7 +132,12 @@ function top(totals: Map<string, number>): Contributor[] {
  * Self time by function and by script of the samples inside `tasks` (ms on the page's clock); a
  * built-in's time (IndexedDB put, JSON.parse…) is named with and counted for its nearest scripted caller.
  */
-export function attribute(page: PageProfile, tasks: readonly LongTask[], resolve: SourceResolver): Attribution {
+export function attribute(
+  page: PageProfile,
+  tasks: readonly LongTask[],
+  resolve: SourceResolver,
+  count = TOP_CONTRIBUTORS,
+): Attribution {
   const { profile, navigationStartUs } = page;
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parents = new Map<number, ProfileNode>();
@@ -175,7 +180,7 @@ export function attribute(page: PageProfile, tasks: readonly LongTask[], resolve
     tasks: tasks.length,
     tasksMs: tasks.reduce((sum, t) => sum + t.duration, 0),
     sampledMs: sampledUs / 1000,
-    functions: top(byFunction),
-    scripts: top(byScript),
+    functions: top(byFunction, count),
+    scripts: top(byScript, count),
   };
 }

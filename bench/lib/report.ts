@@ -69,6 +69,9 @@ export interface CorpusSummary {
   queryP95Ms: number | null;
   workerQueryP50Ms: number | null;
   workerQueryP95Ms: number | null;
+  /** The part of the round trip spent inside the worker (queue and engine). */
+  inWorkerQueryP50Ms: number | null;
+  inWorkerQueryP95Ms: number | null;
   longestTaskSearchMs: number | null;
   heapMainMiB: number | null;
   heapWorkerMiB: number | null;
@@ -85,7 +88,7 @@ export interface CorpusSummary {
     miniP95Ms: number | null;
   } | null;
   /** From the first run: where the long tasks' time went. */
-  attribution: { load: Attribution | null; search: Attribution | null };
+  attribution: { load: Attribution | null; afterPaint: Attribution | null; search: Attribution | null };
   /** The corpus builder's time for this corpus (cached figure), null when not recorded. */
   corpusBuildMs: number | null;
 }
@@ -149,6 +152,8 @@ export function summarize(
     queryP95Ms: m((r) => quantile(r.queries.endToEndMs, P95)),
     workerQueryP50Ms: m((r) => quantile(r.queries.workerMs, P50)),
     workerQueryP95Ms: m((r) => quantile(r.queries.workerMs, P95)),
+    inWorkerQueryP50Ms: m((r) => quantile(r.queries.inWorkerMs, P50)),
+    inWorkerQueryP95Ms: m((r) => quantile(r.queries.inWorkerMs, P95)),
     longestTaskSearchMs: m((r) => r.queries.longestTaskMs),
     heapMainMiB: m((r) => r.heap.mainMiB),
     heapWorkerMiB: m((r) => r.heap.workerMiB),
@@ -163,7 +168,7 @@ export function summarize(
       miniP50Ms: engines.miniSearch ? quantile(engines.miniSearch.queryMs, P50) : null,
       miniP95Ms: engines.miniSearch ? quantile(engines.miniSearch.queryMs, P95) : null,
     },
-    attribution: runs[0]?.attribution ?? { load: null, search: null },
+    attribution: runs[0]?.attribution ?? { load: null, afterPaint: null, search: null },
     corpusBuildMs: corpus.buildMs,
   };
 }
@@ -219,6 +224,10 @@ function rows(summaries: readonly CorpusSummary[]): Row[] {
     [
       'query p50 / p95, worker round trip',
       ...cells((s) => `${fine(s.workerQueryP50Ms)} / ${fine(s.workerQueryP95Ms)}`),
+    ],
+    [
+      'query p50 / p95, of which inside the worker',
+      ...cells((s) => `${fine(s.inWorkerQueryP50Ms)} / ${fine(s.inWorkerQueryP95Ms)}`),
     ],
     ['query p50 / p95, hash change to results shown', ...cells((s) => `${ms(s.queryP50Ms)} / ${ms(s.queryP95Ms)}`)],
     ['queries (timed out)', ...cells((s) => `${s.queries} (${s.queryTimeouts})`)],
@@ -280,6 +289,7 @@ export function printAttribution(summaries: readonly CorpusSummary[]): void {
   for (const s of summaries) {
     for (const [phase, a] of [
       ['cold load', s.attribution.load],
+      ['cold, first paint to search-ready', s.attribution.afterPaint],
       ['queries', s.attribution.search],
     ] as const) {
       console.log(`  ${s.corpus}, ${phase}:`);
@@ -408,6 +418,7 @@ export function benchmarksSection(summaries: readonly CorpusSummary[], context: 
     (
       [
         ['cold load', s.attribution.load],
+        ['cold, first paint to search-ready', s.attribution.afterPaint],
         ['queries', s.attribution.search],
       ] as const
     ).map(([phase, a]) => {

@@ -1,0 +1,108 @@
+/**
+ * Where one search's time goes on the page (issue 7): a cold visit fills a profile, then each
+ * query of a small set runs under a Chromium trace (4× throttle), and the main thread's tasks from
+ * the hash change to the results shown are listed with their biggest events, beside the worker's
+ * own time for the search. For finding what delays the worker's answer or the results' render.
+ *
+ *   npx tsx bench/query-trace.ts [--corpus en-reuters] [--queries 6]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
+import { CPU_THROTTLING } from './lib/measure.ts';
+import { buildApp, prepareCorpus } from './lib/prepare.ts';
+import { PROBE_SCRIPT } from './lib/probe.ts';
+import { serveStatic } from './lib/server.ts';
+import { startTrace, stopTrace, type TraceEvent } from './lib/trace.ts';
+import { attribute, sourceMapResolver, startProfile, stopProfile } from './lib/profile.ts';
+
+const argv = process.argv.slice(2);
+const value = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+const corpusName = value('--corpus') ?? 'en-reuters';
+const count = Number(value('--queries') ?? 6);
+const log = (line: string): void => console.log(`[query-trace] ${line}`);
+
+function describe(events: TraceEvent[], from: number, to: number): string[] {
+  const main = events
+    .filter((e) => e.ph === 'X' && e.dur !== undefined && e.ts >= from && e.ts <= to)
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const lines: string[] = [];
+  let end = 0;
+  for (const e of main) {
+    if (e.ts < end || e.name !== 'RunTask') continue;
+    end = e.ts + (e.dur ?? 0);
+    if ((e.dur ?? 0) < 2000) continue;
+    const inner = new Map<string, number>();
+    for (const c of main)
+      if (c !== e && c.ts >= e.ts && c.ts + (c.dur ?? 0) <= end && c.name !== 'RunTask')
+        inner.set(c.name, Math.max(inner.get(c.name) ?? 0, 0) + (c.dur ?? 0));
+    const top = [...inner].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    lines.push(
+      `+${Math.round((e.ts - from) / 1000)} ms: task ${Math.round((e.dur ?? 0) / 1000)} ms [${top.map(([n, us]) => `${n} ${Math.round(us / 1000)}`).join(', ')}]`,
+    );
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
+  const { distDir } = await buildApp(log);
+  const corpus = await prepareCorpus(corpusName, distDir, 1, log);
+  if (!corpus) throw new Error(`no corpus ${corpusName}`);
+  const profileDir = mkdtempSync(join(tmpdir(), 'folio-qtrace-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    serviceWorkers: 'block',
+    locale: 'en-US',
+    viewport: { width: 1280, height: 800 },
+  });
+  await context.addInitScript({ content: PROBE_SCRIPT });
+  const server = await serveStatic(distDir, corpus.corpusDir);
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await page.goto(`${server.url}/#/`);
+    await page.evaluate(`window.__folioBench.when('importEnd')`);
+    await page.evaluate(`location.hash = '#/search?q=' + encodeURIComponent(${JSON.stringify(corpus.probeQuery)})`);
+    await page.evaluate(`window.__folioBench.when('searchReady')`);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING });
+    const step = Math.max(1, Math.floor(corpus.queries.length / count));
+    const queries = corpus.queries.filter((_, i) => i % step === 0).slice(0, count);
+    const resolve = sourceMapResolver(distDir);
+    for (const q of queries) {
+      await startTrace(cdp);
+      await startProfile(cdp);
+      const before = (await page.evaluate('performance.now()')) as number;
+      const t = (await page.evaluate(`window.__folioBench.runQuery(${JSON.stringify(q.text)}, 30000)`)) as {
+        ms: number;
+        workerMs: number | null;
+        inWorkerMs: number | null;
+      };
+      const after = (await page.evaluate('performance.now()')) as number;
+      const profile = await stopProfile(cdp);
+      const events = await stopTrace(cdp);
+      const a = attribute(profile, [{ start: before, duration: after - before }], resolve, 14);
+      log(`  main thread: ${a.functions.map((f) => `${f.name} ${f.selfMs.toFixed(1)}`).join('; ')}`);
+      const start = events.find((e) => e.name === 'folio-bench:query-start');
+      const shown = events.find((e) => e.name === 'folio-bench:query-shown');
+      const mainTid = start?.tid;
+      log(
+        `"${q.text}": shown ${Math.round(t.ms)} ms, worker round trip ${t.workerMs?.toFixed(1)} ms, in the worker ${t.inWorkerMs?.toFixed(1)} ms`,
+      );
+      if (!start || !shown) continue;
+      const mainEvents = events.filter((e) => e.tid === mainTid && e.pid === start.pid);
+      for (const line of describe(mainEvents, start.ts - 2000, shown.ts + 2000)) log(`  ${line}`);
+    }
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+await main();
