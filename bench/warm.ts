@@ -88,6 +88,15 @@ async function visitOnce(side: Side, probeQuery: string, warm: boolean): Promise
       const until = list ?? 0;
       const a = attribute(profile, [{ start: 0, duration: until }], sourceMapResolver(side.dist));
       log(`  profile to first list paint: ${a.functions.map((f) => `${f.name} ${Math.round(f.selfMs)}`).join('; ')}`);
+      const after = attribute(
+        profile,
+        [{ start: until, duration: (ready ?? until) - until }],
+        sourceMapResolver(side.dist),
+        12,
+      );
+      log(
+        `  profile, first list paint to search-ready: ${after.functions.map((f) => `${f.name} ${Math.round(f.selfMs)}`).join('; ')}`,
+      );
     }
   }
   if (traced.length > 0) {
