@@ -100,7 +100,9 @@ export class SearchService implements SearchBackend {
         this.#readyHash = corpusHash;
         this.ready = true;
         this.source = source === 'build' ? 'build' : source === 'prebuilt' ? 'prebuilt' : 'cache';
-        this.progress = { done: count, total: count };
+        // The worker says ready again when `start` confirms the corpus it opened: same figures, same object.
+        if (this.progress?.done !== count || this.progress.total !== count)
+          this.progress = { done: count, total: count };
       },
       onUnbuilt: () => {
         const manifest = this.#manifest;
