@@ -11,5 +11,8 @@ export default defineConfig({
     // need more than vitest's 5 s default (they take 1–10 s on an idle one).
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Every core: vitest's default in a run leaves one free, which on CI's two cores means one file at
+    // a time (88 s there; 62 s with both, the builder fuzz beside the rest).
+    maxWorkers: '100%',
   },
 });

@@ -17,10 +17,10 @@ for (const theme of ['light', 'dark'] as const) {
     // Something saved and read, so the saved page shows its lists.
     await page.goto(`./#/article/${encodeURIComponent(withImage.id)}`);
     await page.getByRole('button', { name: 'Save this article' }).click();
+    // One page of each kind: every article shares the article page, checked on one with an image that is saved.
     const pages = [
       './#/',
       `./#/article/${encodeURIComponent(withImage.id)}`,
-      `./#/article/${encodeURIComponent(articles[0]!.id)}`,
       './#/search?q=coral',
       './#/saved',
       './#/settings',
@@ -33,7 +33,9 @@ for (const theme of ['light', 'dark'] as const) {
       await page.waitForTimeout(100);
       // The dark theme changes colours only: its pass runs the rules that read colours (the light pass
       // runs every WCAG 2.2 AA rule on the same pages), which halves its time on CI's two cores.
-      const axe = new AxeBuilder({ page });
+      // The app has no frames: axe.run in the page itself (legacy mode) applies the same rules to it,
+      // without the blank page that the frame-by-frame mode opens for every scan (half the time).
+      const axe = new AxeBuilder({ page }).setLegacyMode(true);
       const results = await (
         theme === 'light' ? axe.withTags(WCAG_TAGS) : axe.withRules(['color-contrast', 'link-in-text-block'])
       ).analyze();

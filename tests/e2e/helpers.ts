@@ -51,6 +51,27 @@ export async function storeCount(page: Page, store: string, dbName = 'folio'): P
   );
 }
 
+/** One record of one object store in the app's IndexedDB, by key (undefined when there is none). */
+export async function storeRecord<T>(page: Page, store: string, key: string, dbName = 'folio'): Promise<T | undefined> {
+  return page.evaluate(
+    ([name, storeName, id]) =>
+      new Promise<T | undefined>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction(storeName).objectStore(storeName).get(id);
+          request.onsuccess = () => {
+            db.close();
+            resolve(request.result as T | undefined);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    [dbName, store, key] as const,
+  );
+}
+
 /** Counts the articles stored in the app's IndexedDB. */
 export function storedArticleCount(page: Page, dbName = 'folio'): Promise<number> {
   return storeCount(page, 'articles', dbName);

@@ -4,17 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../chromium.ts';
-import { buildApp, deploy, expectHome, OFFLINE_ROOT, startServer, waitForController } from './offline-helpers.ts';
+import { deploy, expectHome, OFFLINE_ROOT, startServer, waitForController } from './offline-helpers.ts';
 import { E2E_DIST } from './paths.ts';
 
 test.use({ serviceWorkers: 'allow' });
 
-let build = '';
-
-test.beforeAll(() => {
-  test.setTimeout(120_000);
-  build = buildApp('install-v1', `${E2E_DIST}/corpus`);
-});
+/** The app over the demo corpus, its service worker precaching that corpus (prepare.ts). */
+const build = E2E_DIST;
 
 test('Chromium finds Folio installable: manifest, icons and service worker', async ({ browserName }, testInfo) => {
   expect(browserName).toBe('chromium');

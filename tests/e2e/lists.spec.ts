@@ -1,78 +1,19 @@
 /**
- * Lists at scale (issue #7): a generated corpus of LIST_SIZE articles (short synthetic text, so
- * it builds and imports fast), served in place of the demo corpus. Built once into .tmp/corpora.
+ * Lists at scale (issue #7): a generated corpus of LIST_SIZE articles (tests/e2e/lists-corpus.ts,
+ * built by prepare.ts into .tmp/corpora), served in place of the demo corpus.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveCorpus } from './helpers.ts';
-import { CORPORA } from './paths.ts';
+import { LIST_SIZE, LISTS_DIR as DIR, synthetic, UNDATED, type Synthetic } from './lists-corpus.ts';
 
-const LIST_SIZE = 20_000;
-const UNDATED = 2;
-const CATEGORIES = ['Alpha', 'Beta', 'Gamma', 'Delta'];
-const DIR = join(CORPORA, `lists-${LIST_SIZE}`);
-const SOURCE = join(CORPORA, `lists-${LIST_SIZE}.json`);
-const DAY_MS = 86_400_000;
-const WORDS = 'harbour council river school library market garden bridge station museum festival orchard'.split(' ');
 /** Fewer than this many rows in the DOM proves the list is virtualized. */
 const MAX_DOM_ROWS = 100;
-
-interface Synthetic {
-  id: string;
-  title: string;
-  date: string | null;
-  category: string;
-}
-
-/** Article i (0 = oldest): one a day from 1970, the last UNDATED without a date; some long titles. */
-function synthetic(i: number): Synthetic & { lang: string; body: string[]; summary?: string } {
-  const words = Array.from({ length: 3 + (i % 4) * 6 }, (_, k) => WORDS[(i * 7 + k) % WORDS.length]).join(' ');
-  const dated = i < LIST_SIZE - UNDATED;
-  return {
-    id: `list-${String(i).padStart(5, '0')}`,
-    title: `Article ${i}: ${words}`,
-    date: dated ? new Date(i * DAY_MS).toISOString().slice(0, 10) : null,
-    category: CATEGORIES[i % CATEGORIES.length]!,
-    lang: 'en',
-    body: [`Body of article ${i}. ${words}.`],
-    ...(i % 2 === 0 ? { summary: `Summary of article ${i}: ${words} ${words}.` } : {}),
-  };
-}
 
 const all: Synthetic[] = Array.from({ length: LIST_SIZE }, (_, i) => synthetic(i));
 /** "Latest": dated newest first, then undated by id. */
 const latest = [...all.filter((a) => a.date).reverse(), ...all.filter((a) => !a.date)];
-
-test.describe.configure({ mode: 'serial' });
-
-let page: Page;
-
-test.beforeAll(async ({ browser }) => {
-  test.setTimeout(360_000);
-  const source = JSON.stringify({ title: 'Lists at scale', articles: all.map((_, i) => synthetic(i)) });
-  // Built again only when the generated articles changed.
-  if (!existsSync(join(DIR, 'manifest.json')) || !existsSync(SOURCE) || readFileSync(SOURCE, 'utf8') !== source) {
-    mkdirSync(CORPORA, { recursive: true });
-    writeFileSync(SOURCE, source);
-    execFileSync('npx', ['tsx', 'src/cli/main.ts', SOURCE, '--out', DIR, '--no-index'], { stdio: 'ignore' });
-  }
-  const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { count: number };
-  expect(manifest.count).toBe(LIST_SIZE);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await serveCorpus(page, DIR);
-  const started = Date.now();
-  await page.goto('./');
-  await expect(page.getByRole('heading', { level: 1, name: 'Latest articles' })).toBeVisible({ timeout: 120_000 });
-  // The list shows while the import goes on (newest chunk first); these tests want it whole.
-  await expect(page.getByRole('progressbar', { name: 'Import progress' })).toHaveCount(0, { timeout: 180_000 });
-  console.log(`lists.spec: ${LIST_SIZE} articles imported and listed in ${Date.now() - started} ms`);
-});
-
-test.afterAll(async () => {
-  await page.close();
-});
 
 const rows = (p: Page) => p.locator('ol.articles > li');
 const row = (p: Page, position: number) => p.locator(`ol.articles > li[aria-posinset="${position}"]`);
@@ -87,52 +28,91 @@ async function scrollToRow(p: Page, position: number): Promise<void> {
   }, position);
 }
 
-test('the whole list is counted while only the rows near the screen are in the DOM', async () => {
-  await expect(page.locator('p.count')).toHaveText('20,000 articles');
-  await expect(row(page, 1).locator('a.title')).toHaveText(latest[0]!.title);
-  await expect(row(page, 1)).toHaveAttribute('aria-setsize', String(LIST_SIZE));
-  expect(await rows(page).count()).toBeLessThan(MAX_DOM_ROWS);
-  // The page is as tall as the whole list.
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  const rowHeight = await row(page, 1).evaluate((li) => li.getBoundingClientRect().height);
-  expect(height).toBeGreaterThan(LIST_SIZE * rowHeight);
-});
+// These tests read one page that imported the whole list once.
+test.describe(() => {
+  test.describe.configure({ mode: 'serial' });
 
-test('scrolling to the end shows the oldest article, and the DOM stays small', async () => {
-  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-  const oldestDated = LIST_SIZE - UNDATED;
-  await expect(row(page, oldestDated).locator('a.title')).toHaveText(latest[oldestDated - 1]!.title);
-  await expect(row(page, oldestDated)).toBeInViewport();
-  await expect(row(page, LIST_SIZE).locator('a.title')).toHaveText(latest[LIST_SIZE - 1]!.title);
-  expect(latest[oldestDated - 1]!.id).toBe('list-00000');
-  expect(await rows(page).count()).toBeLessThan(MAX_DOM_ROWS);
-});
+  let page: Page;
 
-test('Home and End keys move through the whole list', async () => {
-  await page.locator('body').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.press('Home');
-  await expect(row(page, 1).locator('a.title')).toBeInViewport();
-  await page.keyboard.press('PageDown');
-  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(300);
-  await page.keyboard.press('End');
-  await expect(row(page, LIST_SIZE).locator('a.title')).toHaveText(latest[LIST_SIZE - 1]!.title);
-  await expect(row(page, LIST_SIZE)).toBeInViewport();
-  await expect(row(page, LIST_SIZE - UNDATED).locator('a.title')).toHaveText(/^Article 0:/);
-});
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(360_000);
+    const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { count: number };
+    expect(manifest.count).toBe(LIST_SIZE);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await serveCorpus(page, DIR);
+    const started = Date.now();
+    await page.goto('./');
+    await expect(page.getByRole('heading', { level: 1, name: 'Latest articles' })).toBeVisible({ timeout: 120_000 });
+    // The list shows while the import goes on (newest chunk first); these tests want it whole.
+    await expect(page.getByRole('progressbar', { name: 'Import progress' })).toHaveCount(0, { timeout: 180_000 });
+    console.log(`lists.spec: ${LIST_SIZE} articles imported and listed in ${Date.now() - started} ms`);
+  });
 
-test('back from an article returns to the same row', async () => {
-  const position = 12_345;
-  await scrollToRow(page, position);
-  const target = row(page, position).locator('a.title');
-  await expect(target).toHaveText(latest[position - 1]!.title);
-  const before = await page.evaluate(() => window.scrollY);
-  await target.click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(latest[position - 1]!.title);
-  await page.goBack();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Latest articles');
-  await expect(target).toHaveText(latest[position - 1]!.title);
-  await expect(row(page, position)).toBeInViewport();
-  expect(Math.abs((await page.evaluate(() => window.scrollY)) - before)).toBeLessThan(5);
+  test.afterAll(async () => {
+    await page.close();
+  });
+
+  test('the whole list is counted while only the rows near the screen are in the DOM', async () => {
+    await expect(page.locator('p.count')).toHaveText('20,000 articles');
+    await expect(row(page, 1).locator('a.title')).toHaveText(latest[0]!.title);
+    await expect(row(page, 1)).toHaveAttribute('aria-setsize', String(LIST_SIZE));
+    expect(await rows(page).count()).toBeLessThan(MAX_DOM_ROWS);
+    // The page is as tall as the whole list.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    const rowHeight = await row(page, 1).evaluate((li) => li.getBoundingClientRect().height);
+    expect(height).toBeGreaterThan(LIST_SIZE * rowHeight);
+  });
+
+  test('scrolling to the end shows the oldest article, and the DOM stays small', async () => {
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const oldestDated = LIST_SIZE - UNDATED;
+    await expect(row(page, oldestDated).locator('a.title')).toHaveText(latest[oldestDated - 1]!.title);
+    await expect(row(page, oldestDated)).toBeInViewport();
+    await expect(row(page, LIST_SIZE).locator('a.title')).toHaveText(latest[LIST_SIZE - 1]!.title);
+    expect(latest[oldestDated - 1]!.id).toBe('list-00000');
+    expect(await rows(page).count()).toBeLessThan(MAX_DOM_ROWS);
+  });
+
+  test('Home and End keys move through the whole list', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Home');
+    await expect(row(page, 1).locator('a.title')).toBeInViewport();
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(300);
+    await page.keyboard.press('End');
+    await expect(row(page, LIST_SIZE).locator('a.title')).toHaveText(latest[LIST_SIZE - 1]!.title);
+    await expect(row(page, LIST_SIZE)).toBeInViewport();
+    await expect(row(page, LIST_SIZE - UNDATED).locator('a.title')).toHaveText(/^Article 0:/);
+  });
+
+  test('back from an article returns to the same row', async () => {
+    const position = 12_345;
+    await scrollToRow(page, position);
+    const target = row(page, position).locator('a.title');
+    await expect(target).toHaveText(latest[position - 1]!.title);
+    const before = await page.evaluate(() => window.scrollY);
+    await target.click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(latest[position - 1]!.title);
+    await page.goBack();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Latest articles');
+    await expect(target).toHaveText(latest[position - 1]!.title);
+    await expect(row(page, position)).toBeInViewport();
+    expect(Math.abs((await page.evaluate(() => window.scrollY)) - before)).toBeLessThan(5);
+  });
+
+  test('a category list reads any position of its index, end included', async () => {
+    const inCategory = latest.filter((a) => a.category === 'Beta');
+    await page.goto('./#/category/Beta');
+    await expect(page.locator('p.count')).toHaveText(`${inCategory.length.toLocaleString('en')} articles`);
+    await expect(row(page, 1).locator('a.title')).toHaveText(inCategory[0]!.title);
+    await page.keyboard.press('End');
+    await expect(row(page, inCategory.length).locator('a.title')).toHaveText(inCategory.at(-1)!.title);
+    // The middle, reached from the nearest known key rather than walked from the top.
+    const middle = Math.floor(inCategory.length / 2);
+    await scrollToRow(page, middle);
+    await expect(row(page, middle).locator('a.title')).toHaveText(inCategory[middle - 1]!.title);
+    expect(await rows(page).count()).toBeLessThan(MAX_DOM_ROWS);
+  });
 });
 
 test('back from an article while the first import goes on returns to the same row', async ({ browser }) => {
@@ -167,18 +147,4 @@ test('back from an article while the first import goes on returns to the same ro
   expect(Math.abs((await importing.evaluate(() => window.scrollY)) - before)).toBeLessThan(5);
   expect(Math.abs((await target.evaluate((a) => a.getBoundingClientRect().top)) - onScreen)).toBeLessThan(5);
   await importing.close();
-});
-
-test('a category list reads any position of its index, end included', async () => {
-  const inCategory = latest.filter((a) => a.category === 'Beta');
-  await page.goto('./#/category/Beta');
-  await expect(page.locator('p.count')).toHaveText(`${inCategory.length.toLocaleString('en')} articles`);
-  await expect(row(page, 1).locator('a.title')).toHaveText(inCategory[0]!.title);
-  await page.keyboard.press('End');
-  await expect(row(page, inCategory.length).locator('a.title')).toHaveText(inCategory.at(-1)!.title);
-  // The middle, reached from the nearest known key rather than walked from the top.
-  const middle = Math.floor(inCategory.length / 2);
-  await scrollToRow(page, middle);
-  await expect(row(page, middle).locator('a.title')).toHaveText(inCategory[middle - 1]!.title);
-  expect(await rows(page).count()).toBeLessThan(MAX_DOM_ROWS);
 });

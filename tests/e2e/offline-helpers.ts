@@ -1,33 +1,16 @@
 /**
- * Shared by the offline, update and install specs: builds of the app over a given corpus (so the
- * service worker precaches exactly what is served), and a static server they can stop mid-test.
+ * Shared by the offline, update and install specs: deploys of the apps prepare.ts built (each over
+ * the corpus it serves, so the service worker precaches exactly that), and a static server they
+ * can stop mid-test.
  */
 import { expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
 export const OFFLINE_ROOT = '.tmp/offline';
-
-/** Builds the app into `.tmp/offline/<name>` with `corpusDir` as its corpus; returns the folder. */
-export function buildApp(name: string, corpusDir: string): string {
-  const publicDir = join(OFFLINE_ROOT, `${name}-public`);
-  const outDir = join(OFFLINE_ROOT, name);
-  rmSync(publicDir, { recursive: true, force: true });
-  mkdirSync(publicDir, { recursive: true });
-  for (const entry of readdirSync('public')) {
-    if (entry !== 'corpus') cpSync(join('public', entry), join(publicDir, entry), { recursive: true });
-  }
-  cpSync(corpusDir, join(publicDir, 'corpus'), { recursive: true });
-  execFileSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-    stdio: 'inherit',
-    env: { ...process.env, FOLIO_PUBLIC_DIR: publicDir },
-  });
-  return outDir;
-}
 
 /** Replaces what `dir` holds with a copy of `from` (a deploy). */
 export function deploy(from: string, dir: string): void {

@@ -2,17 +2,16 @@ import { expect, test } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readBuiltCorpus, storedArticleCount, type BuiltArticle } from './helpers.ts';
-import { buildApp, deploy, expectHome, OFFLINE_ROOT, startServer, waitForController } from './offline-helpers.ts';
+import { deploy, expectHome, OFFLINE_ROOT, startServer, waitForController } from './offline-helpers.ts';
 import { E2E_DIST } from './paths.ts';
 
 test.use({ serviceWorkers: 'allow' });
 
-let build = '';
+/** The app over the demo corpus, its service worker precaching that corpus (prepare.ts). */
+const build = E2E_DIST;
 let articles: BuiltArticle[] = [];
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  build = buildApp('offline-v1', `${E2E_DIST}/corpus`);
   articles = await readBuiltCorpus(`${build}/corpus`);
 });
 

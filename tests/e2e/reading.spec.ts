@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openHome, readBuiltCorpus, type BuiltArticle } from './helpers.ts';
+import { openHome, readBuiltCorpus, storeRecord, type BuiltArticle } from './helpers.ts';
 import { E2E_DIST } from './paths.ts';
 
 let articles: (BuiltArticle & { translations: Record<string, string> })[] = [];
@@ -55,6 +55,8 @@ test('continue reading returns to the last scroll position, with a reading progr
   // Back, without scrolling up to the header first (as clicking "Latest" would).
   await page.goBack();
   await expect(heading(page)).toHaveText('Latest articles');
+  // The page writes the position as it closes: a reload before the write lands would lose it.
+  await expect.poll(async () => (await storeRecord<{ y: number }>(page, 'history', long.id))?.y).toBe(600);
 
   await page.reload();
   const card = page.getByRole('complementary', { name: 'Continue reading' });

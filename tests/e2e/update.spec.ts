@@ -1,20 +1,18 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { readBuiltCorpus, storedArticleCount, type BuiltArticle } from './helpers.ts';
-import { buildApp, deploy, expectHome, OFFLINE_ROOT, startServer, waitForController } from './offline-helpers.ts';
-import { CORPORA, E2E_DIST } from './paths.ts';
+import { deploy, expectHome, OFFLINE_ROOT, startServer, waitForController } from './offline-helpers.ts';
+import { APP_V2, E2E_DIST } from './paths.ts';
 
 test.use({ serviceWorkers: 'allow' });
 
-let v1Build = '';
-let v2Build = '';
+/** The app over the demo corpus and over its second version (prepare.ts). */
+const v1Build = E2E_DIST;
+const v2Build = APP_V2;
 let v1: BuiltArticle[] = [];
 let v2: BuiltArticle[] = [];
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  v1Build = buildApp('update-v1', `${E2E_DIST}/corpus`);
-  v2Build = buildApp('update-v2', `${CORPORA}/demo-v2`);
   [v1, v2] = await Promise.all([readBuiltCorpus(`${v1Build}/corpus`), readBuiltCorpus(`${v2Build}/corpus`)]);
 });
 

@@ -10,16 +10,16 @@
  * buildMessages below, from a seed: FOLIO_FUZZ_SEED reruns another set.
  */
 import { expect, test, type Frame, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readBuiltCorpus, type BuiltArticle } from './helpers.ts';
+import { WIDGET_FUZZ_ROOT } from './paths.ts';
 
 /** Built articles carry their neighbours too (helpers.ts types only what most specs need). */
 type LinkedArticle = BuiltArticle & { prev: { id: string } | null; next: { id: string } | null };
 import { startStaticServer, type StaticServer } from './widget-server.ts';
 
-const ROOT = resolve('.tmp/widget-fuzz-e2e');
+const ROOT = resolve(WIDGET_FUZZ_ROOT);
 const WIDGET_SCRIPT = '/widget/folio-reader.js';
 const CORPUS = '/corpus/manifest.json';
 const SEED = Number(process.env.FOLIO_FUZZ_SEED ?? 0xf011_0004);
@@ -41,27 +41,7 @@ let evilServer: StaticServer;
 let demo: LinkedArticle[];
 let hostileStrings: string[] = [];
 
-test.describe.configure({ mode: 'serial' });
-
 test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  rmSync(ROOT, { recursive: true, force: true });
-  mkdirSync(ROOT, { recursive: true });
-  const run = (args: string[]): void => {
-    execFileSync('npx', args, { stdio: 'inherit' });
-  };
-  run([
-    'vite',
-    'build',
-    '-c',
-    'vite.widget.config.ts',
-    '--outDir',
-    `${ROOT}/widget`,
-    '--emptyOutDir',
-    '--logLevel',
-    'warn',
-  ]);
-  run(['tsx', 'src/cli/main.ts', 'src/demo-corpus/articles.json', '--out', `${ROOT}/corpus`, '--no-index']);
   demo = (await readBuiltCorpus(`${ROOT}/corpus`)) as LinkedArticle[];
   if (existsSync(HOSTILE)) {
     const data = JSON.parse(readFileSync(HOSTILE, 'utf8')) as { strings?: unknown };

@@ -1,20 +1,20 @@
 /**
- * <folio-reader> on partner pages: built with vite.widget.config.ts into .tmp/widget-e2e, served by
- * our own static server (tests/e2e/widget-server.ts) with host pages written here.
+ * <folio-reader> on partner pages: the widget build (vite.widget.config.ts) and two corpora, laid out
+ * by prepare.ts in .tmp/widget-e2e, served by our own static server (tests/e2e/widget-server.ts)
+ * with host pages written here.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readBuiltCorpus, type BuiltArticle } from './helpers.ts';
+import { WIDGET_ROOT } from './paths.ts';
+import { PARTNER_TITLE } from './widget-corpora.ts';
 import { startStaticServer, type StaticServer } from './widget-server.ts';
 
-const ROOT = resolve('.tmp/widget-e2e');
+const ROOT = resolve(WIDGET_ROOT);
 const WIDGET_SCRIPT = '/widget/folio-reader.js';
 const CORPUS_A = '/corpus-a/manifest.json';
 const CORPUS_B = '/corpus-b/manifest.json';
-const PARTNER_TITLE = 'Partner bulletin: the harbour ferry timetable changes';
 const HOSTILE_CSS =
   '* { color: red !important; } a { display: none !important; } body { font-family: "Courier New", monospace; }';
 const STRICT_CSP =
@@ -26,52 +26,9 @@ let partnerServer: StaticServer;
 let evilServer: StaticServer;
 let demo: BuiltArticle[];
 
-function run(args: string[]): void {
-  execFileSync('npx', args, { stdio: 'inherit' });
-}
-
-test.describe.configure({ mode: 'serial' });
 test.use({ serviceWorkers: 'allow' });
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  rmSync(ROOT, { recursive: true, force: true });
-  mkdirSync(ROOT, { recursive: true });
-  run([
-    'vite',
-    'build',
-    '-c',
-    'vite.widget.config.ts',
-    '--outDir',
-    `${ROOT}/widget`,
-    '--emptyOutDir',
-    '--logLevel',
-    'warn',
-  ]);
-  run(['tsx', 'src/cli/main.ts', 'src/demo-corpus/articles.json', '--out', `${ROOT}/corpus-a`]);
-  const partner = {
-    title: 'Partner news',
-    articles: [
-      {
-        id: 'partner-1',
-        title: PARTNER_TITLE,
-        date: '2025-03-01',
-        category: 'Partners',
-        lang: 'en',
-        body: ['Ferries leave every twenty minutes from March.'],
-      },
-      {
-        id: 'partner-2',
-        title: 'Partner bulletin: new opening hours at the market hall',
-        date: '2025-03-08',
-        category: 'Partners',
-        lang: 'en',
-        body: ['The market hall opens at seven.'],
-      },
-    ],
-  };
-  writeFileSync(`${ROOT}/partner.json`, JSON.stringify(partner));
-  run(['tsx', 'src/cli/main.ts', `${ROOT}/partner.json`, '--out', `${ROOT}/corpus-b`]);
   demo = await readBuiltCorpus(`${ROOT}/corpus-a`);
   server = await startStaticServer(ROOT);
   partnerServer = await startStaticServer(ROOT);
@@ -474,7 +431,9 @@ test('accessibility: no axe violations inside the widget, list and article, ligh
   await waitForList(page.locator('#light'));
   await waitForList(page.locator('#dark'), /最新文章/);
   const scan = async (): Promise<void> => {
+    // No frames on this page: legacy mode (axe.run in the page) applies the same rules without a blank page per scan.
     const result = await new AxeBuilder({ page })
+      .setLegacyMode(true)
       .include('folio-reader')
       .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
       .analyze();
