@@ -12,8 +12,9 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
+import { startTrace, stopTrace } from './lib/trace.ts';
 
 const CPU_THROTTLING = 4;
 const VIEWPORT = { width: 1280, height: 800 };
@@ -74,32 +75,6 @@ const FIRST_ROW_PROBE = `(() => {
   observer.observe(document, { childList: true, subtree: true });
 })();`;
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-  args?: { name?: string; data?: { message?: string } };
-}
-
-async function stopTracing(cdp: CDPSession): Promise<string> {
-  const done = new Promise<string>((resolve) =>
-    cdp.once('Tracing.tracingComplete', (event) => resolve(event.stream ?? '')),
-  );
-  await cdp.send('Tracing.end');
-  const stream = await done;
-  let text = '';
-  for (;;) {
-    const chunk = await cdp.send('IO.read', { handle: stream });
-    text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
-    if (chunk.eof) break;
-  }
-  await cdp.send('IO.close', { handle: stream });
-  return text;
-}
-
 const executablePath = findChromium();
 if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
 const server = spawn('npx', ['vite', 'preview', '--outDir', dist, '--port', String(port), '--strictPort'], {
@@ -131,10 +106,7 @@ try {
   await page.addInitScript(FIRST_ROW_PROBE);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING });
-  await cdp.send('Tracing.start', {
-    categories: 'toplevel,devtools.timeline,blink.user_timing',
-    transferMode: 'ReturnAsStream',
-  });
+  await startTrace(cdp, 'toplevel,devtools.timeline,blink.user_timing');
   await page.reload();
   await page.locator('ol.articles > li a.title').first().waitFor({ timeout: 120_000 });
   await page.waitForFunction(() => '__folioFirstRow' in window, undefined, { timeout: 60_000 });
@@ -165,9 +137,7 @@ try {
     await page.waitForTimeout(250);
   }
   const domRows = await page.locator('ol.articles > li').count();
-  const trace = JSON.parse(await stopTracing(cdp)) as { traceEvents: TraceEvent[] };
-
-  const events = trace.traceEvents;
+  const events = await stopTrace(cdp);
   const mark = events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === FIRST_ROW_MARK);
   const mains = new Set(
     events

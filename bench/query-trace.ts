@@ -9,11 +9,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
-import { CPU_THROTTLING } from './lib/measure.ts';
+import { findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
+import { CPU_THROTTLING, launchBenchContext } from './lib/measure.ts';
 import { buildApp, prepareCorpus } from './lib/prepare.ts';
-import { PROBE_SCRIPT } from './lib/probe.ts';
 import { serveStatic } from './lib/server.ts';
 import { startTrace, stopTrace, type TraceEvent } from './lib/trace.ts';
 import { attribute, sourceMapResolver, startProfile, stopProfile } from './lib/profile.ts';
@@ -53,15 +51,7 @@ async function main(): Promise<void> {
   const corpus = await prepareCorpus(corpusName, distDir, 1, log);
   if (!corpus) throw new Error(`no corpus ${corpusName}`);
   const profileDir = mkdtempSync(join(tmpdir(), 'folio-qtrace-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    serviceWorkers: 'block',
-    locale: 'en-US',
-    viewport: { width: 1280, height: 800 },
-  });
-  await context.addInitScript({ content: PROBE_SCRIPT });
+  const context = await launchBenchContext(executablePath, profileDir);
   const server = await serveStatic(distDir, corpus.corpusDir);
   try {
     const page = await context.newPage();

@@ -15,11 +15,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
-import { CPU_THROTTLING } from './lib/measure.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
+import { CPU_THROTTLING, launchBenchContext } from './lib/measure.ts';
 import { buildApp, prepareCorpus } from './lib/prepare.ts';
-import { PROBE_SCRIPT } from './lib/probe.ts';
 import { attribute, sourceMapResolver, startProfile, stopProfile } from './lib/profile.ts';
 import { serveStatic, type StaticServer } from './lib/server.ts';
 import { startTrace, stopTrace, summarizeTrace } from './lib/trace.ts';
@@ -127,15 +126,7 @@ async function main(): Promise<void> {
   const sides: Side[] = [];
   for (const dist of dists) {
     const profileDir = mkdtempSync(join(tmpdir(), 'folio-warm-'));
-    const context = await chromium.launchPersistentContext(profileDir, {
-      executablePath,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      serviceWorkers: 'block',
-      locale: 'en-US',
-      viewport: { width: 1280, height: 800 },
-    });
-    await context.addInitScript({ content: PROBE_SCRIPT });
+    const context = await launchBenchContext(executablePath, profileDir);
     const server = await serveStatic(dist, corpus.corpusDir);
     sides.push({ dist, server, context, profileDir, list: [], ready: [], worker: [], longest: [] });
   }

@@ -97,9 +97,9 @@ async function throttledPage(context: BrowserContext): Promise<{ page: Page; cdp
   return { page, cdp };
 }
 
-async function openProfile(executablePath: string): Promise<Session> {
-  const profile = mkdtempSync(join(tmpdir(), 'folio-bench-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
+/** A headless Chromium on the profile folder `profileDir`, as the bench measures: service workers blocked, the probe in every page. */
+export async function launchBenchContext(executablePath: string, profileDir: string): Promise<BrowserContext> {
+  const context = await chromium.launchPersistentContext(profileDir, {
     executablePath,
     args: CHROMIUM_ARGS,
     headless: true,
@@ -108,6 +108,12 @@ async function openProfile(executablePath: string): Promise<Session> {
     viewport: VIEWPORT,
   });
   await context.addInitScript({ content: PROBE_SCRIPT });
+  return context;
+}
+
+async function openProfile(executablePath: string): Promise<Session> {
+  const profile = mkdtempSync(join(tmpdir(), 'folio-bench-profile-'));
+  const context = await launchBenchContext(executablePath, profile);
   for (const stray of context.pages()) await stray.close();
   const { page, cdp } = await throttledPage(context);
   return {

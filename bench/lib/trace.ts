@@ -21,11 +21,11 @@ export interface TraceEvent {
   dur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string };
+  args?: { name?: string; data?: { message?: string } };
 }
 
-export async function startTrace(cdp: CDPSession): Promise<void> {
-  await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReturnAsStream' });
+export async function startTrace(cdp: CDPSession, categories = CATEGORIES): Promise<void> {
+  await cdp.send('Tracing.start', { categories, transferMode: 'ReturnAsStream' });
 }
 
 export async function stopTrace(cdp: CDPSession): Promise<TraceEvent[]> {

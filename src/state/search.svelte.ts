@@ -81,9 +81,7 @@ export class SearchState {
       const result = await this.#backend.search(params.q, { limit, filters, sort: params.sort ?? 'relevance' });
       // One read for the page's stored articles; those not stored yet (a first import) from their chunk.
       const stored = await this.#articles.getArticles(result.hits.map((hit) => hit.id));
-      const articles = await Promise.all(
-        result.hits.map((hit, i) => (stored[i] ? Promise.resolve(stored[i]) : this.#missing(hit))),
-      );
+      const articles = await Promise.all(result.hits.map((hit, i) => stored[i] ?? this.#missing(hit)));
       // A newer search started meanwhile: its answer wins.
       if (generation !== this.#generation) return;
       this.items = result.hits.flatMap((hit, i) => {
