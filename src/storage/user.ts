@@ -50,10 +50,22 @@ export async function listHistory(db: FolioDatabase): Promise<HistoryEntry[]> {
   return all.filter(isHistoryEntry).reverse();
 }
 
-/** Records a reading position, dropping the oldest entries past HISTORY_LIMIT. */
+/**
+ * Records a reading position, dropping the oldest entries past HISTORY_LIMIT. The position has a
+ * transaction of its own, committed at once (`commit()`): it is often written as the page goes
+ * away (a reload, a closed tab), and a transaction that waited for the trimming's round trips, or
+ * for the event loop to auto-commit, would be lost with the page.
+ */
 export async function putHistory(db: FolioDatabase, entry: HistoryEntry): Promise<void> {
   const tx = db.transaction('history', 'readwrite');
-  await tx.store.put(entry);
+  const put = tx.store.put(entry);
+  tx.commit();
+  await Promise.all([put, tx.done]);
+  await trimHistory(db);
+}
+
+async function trimHistory(db: FolioDatabase): Promise<void> {
+  const tx = db.transaction('history', 'readwrite');
   const count = await tx.store.count();
   if (count > HISTORY_LIMIT) {
     let cursor = await tx.store.index('by-time').openCursor();

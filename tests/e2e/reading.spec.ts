@@ -72,6 +72,29 @@ test('continue reading returns to the last scroll position, with a reading progr
   await expect(page.getByText('Articles you read will appear here.')).toBeVisible();
 });
 
+test('a position scrolled to just before a reload or a closed tab is kept', async ({ page, context }) => {
+  await page.setViewportSize({ width: 360, height: 480 });
+  const long = [...articles].sort((a, b) => b.html.length - a.html.length)[0]!;
+  await openHome(page);
+  await openArticle(page, long);
+  const bar = page.getByRole('progressbar', { name: 'Reading progress' });
+  await page.evaluate(() => window.scrollTo(0, 700));
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(10);
+  // At once: the position's timer (one write a second while scrolling) has not fired yet.
+  expect(await storeRecord<{ y: number }>(page, 'history', long.id)).toBeUndefined();
+  await page.reload();
+  await expect(heading(page)).toHaveText(long.title);
+  expect((await storeRecord<{ y: number }>(page, 'history', long.id))?.y).toBe(700);
+
+  // A closed tab: the timer dies with the page, the write on pagehide does not.
+  await page.evaluate(() => window.scrollTo(0, 300));
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(300);
+  await page.close();
+  const next = await context.newPage();
+  await next.goto('./#/');
+  await expect.poll(async () => (await storeRecord<{ y: number }>(next, 'history', long.id))?.y).toBe(300);
+});
+
 test('settings persist across a reload and change the page', async ({ page }) => {
   await page.goto('./#/settings');
   await expect(heading(page)).toHaveText('Settings');
