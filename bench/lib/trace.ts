@@ -12,6 +12,8 @@ const CATEGORIES = [
   'blink.user_timing',
   'loading',
   'disabled-by-default-v8.compile',
+  // More for one question (`FOLIO_TRACE_CATEGORIES=fonts,blink`): where a layout's time goes.
+  ...(process.env.FOLIO_TRACE_CATEGORIES?.split(',') ?? []),
 ].join(',');
 
 export interface TraceEvent {
