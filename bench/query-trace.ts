@@ -4,7 +4,10 @@
  * the hash change to the results shown are listed with their biggest events, beside the worker's
  * own time for the search. For finding what delays the worker's answer or the results' render.
  *
- *   npx tsx bench/query-trace.ts [--corpus en-reuters] [--queries 6]
+ *   npx tsx bench/query-trace.ts [--corpus en-reuters] [--queries 6] [--app <dist>] [--quiet]
+ *
+ * `--app`: a built app folder (default: the current sources, built as the bench builds them).
+ * `--quiet`: the per-query lines only, then the medians and p95s.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,7 @@ import { findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
 import { CPU_THROTTLING, launchBenchContext } from './lib/measure.ts';
 import { buildApp, prepareCorpus } from './lib/prepare.ts';
 import { serveStatic } from './lib/server.ts';
+import { quantile } from './lib/stats.ts';
 import { startTrace, stopTrace, type TraceEvent } from './lib/trace.ts';
 import { attribute, sourceMapResolver, startProfile, stopProfile } from './lib/profile.ts';
 
@@ -20,6 +24,7 @@ const argv = process.argv.slice(2);
 const value = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
 const corpusName = value('--corpus') ?? 'en-reuters';
 const count = Number(value('--queries') ?? 6);
+const quiet = argv.includes('--quiet');
 const log = (line: string): void => console.log(`[query-trace] ${line}`);
 
 function describe(events: TraceEvent[], from: number, to: number): string[] {
@@ -47,8 +52,9 @@ function describe(events: TraceEvent[], from: number, to: number): string[] {
 async function main(): Promise<void> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
-  const { distDir } = await buildApp(log);
-  const corpus = await prepareCorpus(corpusName, distDir, 1, log);
+  const distDir = value('--app') ?? (await buildApp(log)).distDir;
+  // The browser bench's queries (40 per kind), `--queries` of them spread over the set.
+  const corpus = await prepareCorpus(corpusName, distDir, 40, log);
   if (!corpus) throw new Error(`no corpus ${corpusName}`);
   const profileDir = mkdtempSync(join(tmpdir(), 'folio-qtrace-'));
   const context = await launchBenchContext(executablePath, profileDir);
@@ -64,9 +70,15 @@ async function main(): Promise<void> {
     const step = Math.max(1, Math.floor(corpus.queries.length / count));
     const queries = corpus.queries.filter((_, i) => i % step === 0).slice(0, count);
     const resolve = sourceMapResolver(distDir);
+    const shownMs: number[] = [];
+    const roundTrips: number[] = [];
+    const inWorker: number[] = [];
     for (const q of queries) {
-      await startTrace(cdp);
-      await startProfile(cdp);
+      // `--quiet`: no trace and no profile, which add their own time to the page's.
+      if (!quiet) {
+        await startTrace(cdp);
+        await startProfile(cdp);
+      }
       const before = (await page.evaluate('performance.now()')) as number;
       const t = (await page.evaluate(`window.__folioBench.runQuery(${JSON.stringify(q.text)}, 30000)`)) as {
         ms: number;
@@ -74,20 +86,28 @@ async function main(): Promise<void> {
         inWorkerMs: number | null;
       };
       const after = (await page.evaluate('performance.now()')) as number;
+      log(
+        `"${q.text}": shown ${Math.round(t.ms)} ms, worker round trip ${t.workerMs?.toFixed(1)} ms, in the worker ${t.inWorkerMs?.toFixed(1)} ms`,
+      );
+      shownMs.push(t.ms);
+      if (t.workerMs !== null) roundTrips.push(t.workerMs);
+      if (t.inWorkerMs !== null) inWorker.push(t.inWorkerMs);
+      if (quiet) continue;
       const profile = await stopProfile(cdp);
       const events = await stopTrace(cdp);
       const a = attribute(profile, [{ start: before, duration: after - before }], resolve, 14);
       log(`  main thread: ${a.functions.map((f) => `${f.name} ${f.selfMs.toFixed(1)}`).join('; ')}`);
       const start = events.find((e) => e.name === 'folio-bench:query-start');
       const shown = events.find((e) => e.name === 'folio-bench:query-shown');
-      const mainTid = start?.tid;
-      log(
-        `"${q.text}": shown ${Math.round(t.ms)} ms, worker round trip ${t.workerMs?.toFixed(1)} ms, in the worker ${t.inWorkerMs?.toFixed(1)} ms`,
-      );
       if (!start || !shown) continue;
-      const mainEvents = events.filter((e) => e.tid === mainTid && e.pid === start.pid);
+      const mainEvents = events.filter((e) => e.tid === start.tid && e.pid === start.pid);
       for (const line of describe(mainEvents, start.ts - 2000, shown.ts + 2000)) log(`  ${line}`);
     }
+    const f = (values: number[]): string =>
+      `median ${quantile(values, 0.5)?.toFixed(1)} ms, p95 ${quantile(values, 0.95)?.toFixed(1)} ms`;
+    log(
+      `${queries.length} queries: shown ${f(shownMs)}; worker round trip ${f(roundTrips)}; in the worker ${f(inWorker)}`,
+    );
   } finally {
     await context.close();
     await server.close();

@@ -6,6 +6,13 @@ import type { ArticleReader } from '../storage/reader.ts';
 /** Typing settles for this long before a search runs. */
 export const SEARCH_DEBOUNCE_MS = 120;
 export const RESULTS_PER_PAGE = 20;
+/**
+ * A search says it is busy (aria-busy, the More button disabled) only once it has taken this long.
+ * Most answers come sooner: marking the list busy and then not busy again cost a render in
+ * between, and that render delayed the worker's answer on the main thread (issue #7,
+ * bench/query-trace.ts).
+ */
+export const BUSY_DELAY_MS = 150;
 
 /** What the search page needs of the engine, wherever it runs. */
 export interface SearchBackend {
@@ -71,7 +78,9 @@ export class SearchState {
       this.answered = params;
       return;
     }
-    this.searching = true;
+    const busy = setTimeout(() => {
+      if (generation === this.#generation) this.searching = true;
+    }, BUSY_DELAY_MS);
     try {
       const filters: NonNullable<SearchOptions['filters']> = {};
       if (params.category) filters.category = params.category;
@@ -95,6 +104,7 @@ export class SearchState {
     } catch (err) {
       if (generation === this.#generation) this.error = err;
     } finally {
+      clearTimeout(busy);
       if (generation === this.#generation) this.searching = false;
     }
   }
