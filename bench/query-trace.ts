@@ -8,6 +8,7 @@
  *
  * `--app`: a built app folder (default: the current sources, built as the bench builds them).
  * `--quiet`: the per-query lines only, then the medians and p95s.
+ * `--idle-before <ms>`: a pause between the cold visit's search and the queries.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +68,9 @@ async function main(): Promise<void> {
     await page.evaluate(`location.hash = '#/search?q=' + encodeURIComponent(${JSON.stringify(corpus.probeQuery)})`);
     await page.evaluate(`window.__folioBench.when('searchReady')`);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING });
+    // `--idle-before <ms>`: the page left alone first, as a reader reads before searching (the worker's
+    // heavy warm-up runs only in a pause).
+    await new Promise((resolve) => setTimeout(resolve, Number(value('--idle-before') ?? 0)));
     const step = Math.max(1, Math.floor(corpus.queries.length / count));
     const queries = corpus.queries.filter((_, i) => i % step === 0).slice(0, count);
     const resolve = sourceMapResolver(distDir);
