@@ -95,6 +95,25 @@ test('a position scrolled to just before a reload or a closed tab is kept', asyn
   await expect.poll(async () => (await storeRecord<{ y: number }>(next, 'history', long.id))?.y).toBe(300);
 });
 
+test('a phone switching apps hides the page: the position is written then, not a second later', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 480 });
+  const long = [...articles].sort((a, b) => b.html.length - a.html.length)[0]!;
+  await page.clock.install();
+  await openHome(page);
+  await openArticle(page, long);
+  // Time stands still from here: the position's one-write-a-second timer cannot fire.
+  await page.clock.pauseAt(new Date(Date.now() + 60_000));
+  const bar = page.getByRole('progressbar', { name: 'Reading progress' });
+  await page.evaluate(() => window.scrollTo(0, 500));
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(5);
+  expect(await storeRecord<{ y: number }>(page, 'history', long.id)).toBeUndefined();
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await expect.poll(async () => (await storeRecord<{ y: number }>(page, 'history', long.id))?.y).toBe(500);
+});
+
 test('settings persist across a reload and change the page', async ({ page }) => {
   await page.goto('./#/settings');
   await expect(heading(page)).toHaveText('Settings');
