@@ -6,14 +6,9 @@
  *
  *   npx tsx bench/import-tasks.ts [--corpus scale-100k] [--top 12]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
-import { CPU_THROTTLING, launchBenchContext } from './lib/measure.ts';
-import { buildApp, prepareCorpus } from './lib/prepare.ts';
+import { CPU_THROTTLING } from './lib/measure.ts';
+import { openBenchSession } from './lib/session.ts';
 import { attribute, sourceMapResolver, startProfile, stopProfile, type LongTask } from './lib/profile.ts';
-import { serveStatic } from './lib/server.ts';
 
 const argv = process.argv.slice(2);
 const value = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
@@ -22,14 +17,11 @@ const shown = Number(value('--top') ?? 12);
 const log = (line: string): void => console.log(`[import-tasks] ${line}`);
 
 async function main(): Promise<void> {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
-  const { distDir } = await buildApp(log);
-  const corpus = await prepareCorpus(corpusName, distDir, 1, log);
-  if (!corpus) throw new Error(`no corpus ${corpusName}`);
-  const profileDir = mkdtempSync(join(tmpdir(), 'folio-import-tasks-'));
-  const context = await launchBenchContext(executablePath, profileDir);
-  const server = await serveStatic(distDir, corpus.corpusDir);
+  const { distDir, context, server, close } = await openBenchSession({
+    corpusName,
+    queriesPerKind: 1,
+    log,
+  });
   try {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
@@ -56,9 +48,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await context.close();
-    await server.close();
-    rmSync(profileDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -10,13 +10,8 @@
  * `--quiet`: the per-query lines only, then the medians and p95s.
  * `--idle-before <ms>`: a pause between the cold visit's search and the queries.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { findChromium, HOW_TO_GET_CHROMIUM } from '../tests/chromium.ts';
-import { CPU_THROTTLING, launchBenchContext } from './lib/measure.ts';
-import { buildApp, prepareCorpus } from './lib/prepare.ts';
-import { serveStatic } from './lib/server.ts';
+import { CPU_THROTTLING } from './lib/measure.ts';
+import { openBenchSession } from './lib/session.ts';
 import { quantile } from './lib/stats.ts';
 import { startTrace, stopTrace, type TraceEvent } from './lib/trace.ts';
 import { attribute, sourceMapResolver, startProfile, stopProfile } from './lib/profile.ts';
@@ -51,15 +46,13 @@ function describe(events: TraceEvent[], from: number, to: number): string[] {
 }
 
 async function main(): Promise<void> {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
-  const distDir = value('--app') ?? (await buildApp(log)).distDir;
   // The browser bench's queries (40 per kind), `--queries` of them spread over the set.
-  const corpus = await prepareCorpus(corpusName, distDir, 40, log);
-  if (!corpus) throw new Error(`no corpus ${corpusName}`);
-  const profileDir = mkdtempSync(join(tmpdir(), 'folio-qtrace-'));
-  const context = await launchBenchContext(executablePath, profileDir);
-  const server = await serveStatic(distDir, corpus.corpusDir);
+  const { distDir, corpus, context, server, close } = await openBenchSession({
+    corpusName,
+    app: value('--app'),
+    queriesPerKind: 40,
+    log,
+  });
   try {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
@@ -113,9 +106,7 @@ async function main(): Promise<void> {
       `${queries.length} queries: shown ${f(shownMs)}; worker round trip ${f(roundTrips)}; in the worker ${f(inWorker)}`,
     );
   } finally {
-    await context.close();
-    await server.close();
-    rmSync(profileDir, { recursive: true, force: true });
+    await close();
   }
 }
 
