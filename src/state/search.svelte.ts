@@ -73,9 +73,13 @@ export class SearchState {
     const params = $state.snapshot(this.params);
     const generation = ++this.#generation;
     if (params.q.trim() === '') {
+      // Also when a slower search is still on its way: it no longer speaks for the page (its
+      // `finally` leaves the flags to the newer run, which is this one).
       this.items = [];
       this.total = 0;
       this.answered = params;
+      this.searching = false;
+      this.error = null;
       return;
     }
     const busy = setTimeout(() => {

@@ -63,4 +63,19 @@ describe('SearchState busy flag', () => {
     expect(state.searching).toBe(false);
     expect(state.answered).toEqual({ q: 'second' });
   });
+
+  it('clearing the query while a slow search is on its way leaves the results neither busy nor waiting', async () => {
+    const { backend, answer } = manualBackend();
+    const state = new SearchState(noArticles, backend, { q: 'observatory' });
+    const slow = state.run();
+    await vi.advanceTimersByTimeAsync(BUSY_DELAY_MS + 1);
+    expect(state.searching).toBe(true);
+    state.params = { q: '' };
+    await state.run();
+    expect(state.searching).toBe(false);
+    answer();
+    await slow;
+    expect(state.searching).toBe(false);
+    expect(state.answered).toEqual({ q: '' });
+  });
 });
