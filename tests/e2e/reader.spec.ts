@@ -102,8 +102,17 @@ test('the back button returns to the list at its scroll position', async ({ page
   const target = links.nth(40);
   await target.scrollIntoViewIfNeeded();
   await page.mouse.wheel(0, 200);
-  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(1000);
-  const before = await page.evaluate(() => window.scrollY);
+  // The wheel scrolls smoothly: note where the list is once it has stopped (two reads alike), not
+  // on the way there (CI once read 6,295 px mid-scroll; the list came back at its resting 6,495).
+  let before = -1;
+  await expect
+    .poll(async () => {
+      const y = await page.evaluate(() => window.scrollY);
+      const still = y === before;
+      before = y;
+      return still && y > 1000;
+    })
+    .toBe(true);
   const title = await target.textContent();
   await target.click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title!);
