@@ -296,6 +296,8 @@ test('the widget on the hostile corpus: list, search for payloads and articles s
       timeout: IMPORT_TIMEOUT_MS,
     });
     const titles = widget.locator('a.title');
+    // The heading comes before the rows (the list reads them after it mounts): count once they are there.
+    await expect(titles.first()).toBeVisible({ timeout: IMPORT_TIMEOUT_MS });
     const shown = Math.min(await titles.count(), 12);
     expect(shown).toBeGreaterThan(0);
     for (let i = 0; i < shown; i += 1) {
