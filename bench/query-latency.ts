@@ -5,11 +5,14 @@
  * (generateQueries, 40 per kind, typos included) and the quality bench's (300 per kind).
  *
  *   npx tsx bench/query-latency.ts [--corpus en-reuters] [--runs 5] [--slowest 15] [--first] [--warm-up] [--profile out.cpuprofile]
+ *   npx tsx bench/query-latency.ts --built .tmp/bench/corpus-v2-scale-100k-<hash>/corpus [--runs 3]
  *
  * Each query's time is the fastest of `--runs` (other processes on a shared machine only add time),
  * after one untimed pass (`--first`: the first pass alone, as the browser bench runs each query once in a
  * fresh worker). Prints p50 / p95 / p99 / max per query set and the slowest queries.
  * `--profile` writes a V8 CPU profile of one more pass (open it in Chrome DevTools).
+ * `--built <dir>`: a corpus the browser bench built (scale-100k included), with the queries it ran
+ * there (`queries-40.json` beside the folder) instead of the quality bench's sets.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -25,6 +28,9 @@ import {
   type Engine,
 } from '../src/search/engine.ts';
 import { CORPORA, generateQueries, loadArticles, type CorpusName, type Query } from './search-quality.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSearchDocs } from './lib/prepare.ts';
 
 const BATCH_SIZE = 500;
 const APP_LIMIT = 20;
@@ -71,11 +77,12 @@ function summary(label: string, times: readonly number[]): string {
 
 async function main(): Promise<void> {
   const corpus = (arg('--corpus') ?? 'en-reuters') as CorpusName;
-  if (!CORPORA.includes(corpus)) throw new Error(`--corpus: one of ${CORPORA.join(', ')}`);
+  const builtDir = arg('--built');
+  if (!builtDir && !CORPORA.includes(corpus)) throw new Error(`--corpus: one of ${CORPORA.join(', ')}`);
   const runs = Number(arg('--runs') ?? 5);
   const slowest = Number(arg('--slowest') ?? 15);
   const first = process.argv.includes('--first');
-  const docs = loadArticles(corpus).map(toSearchDoc);
+  const docs = builtDir ? readSearchDocs(builtDir) : loadArticles(corpus).map(toSearchDoc);
   const built = createEngine();
   for (let i = 0; i < docs.length; i += BATCH_SIZE) addArticles(built, docs.slice(i, i + BATCH_SIZE));
   compactEngine(built);
@@ -89,10 +96,21 @@ async function main(): Promise<void> {
       `warm-up: ${warm.length} searches in ${(cpuMs() - start).toFixed(1)} ms CPU: ${warm.map((w) => w.query).join(' | ')}`,
     );
   }
-  const sets: Array<[string, Query[]]> = [
-    ['browser bench', generateQueries(corpus, docs, BROWSER_QUERIES_PER_KIND)],
-    ['quality bench', generateQueries(corpus, docs, QUALITY_QUERIES_PER_KIND)],
-  ];
+  const sets: Array<[string, Query[]]> = builtDir
+    ? [
+        [
+          'browser bench',
+          (
+            JSON.parse(readFileSync(join(builtDir, '..', `queries-${BROWSER_QUERIES_PER_KIND}.json`), 'utf8')) as {
+              queries: Query[];
+            }
+          ).queries,
+        ],
+      ]
+    : [
+        ['browser bench', generateQueries(corpus, docs, BROWSER_QUERIES_PER_KIND)],
+        ['quality bench', generateQueries(corpus, docs, QUALITY_QUERIES_PER_KIND)],
+      ];
   const all: Array<{ q: Query; ms: number }> = [];
   for (const [label, queries] of sets) {
     const times = first ? timeQueries(engine, queries, 1, false) : timeQueries(engine, queries, runs);

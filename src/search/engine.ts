@@ -843,6 +843,8 @@ interface Plan {
   expansions: number[][];
   /** Every group is a word (no CJK run). */
   wordsOnly: boolean;
+  /** Only the complete matches are in `touched` (plan's `intersect`). */
+  intersected: boolean;
   /**
    * The distinct weights of the query's terms. A word's weighted count is summed per weight (how
    * many occurrences of each), then weighed: the same sum to the last bit whether the occurrences
@@ -851,7 +853,14 @@ interface Plan {
   weights: number[];
 }
 
-function plan(engine: Engine, parsed: QueryGroup[]): Plan {
+/**
+ * `intersect` (a query of words only, answered from the postings): the group with the fewest postings
+ * marks its articles, and each other group only adds its bit to those (its own articles are counted,
+ * for its idf, not listed). `touched` then holds the first group's articles, not every article
+ * matching some group: the complete matches are the same, but the partial ones are not all there
+ * (`Plan.intersected`; searchWithTotal plans again in full when it needs them).
+ */
+function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
   const total = Math.max(1, engine.titleTokens + engine.bodyTokens);
   const counts = engine.termCounts.data;
   const docs = Math.max(1, engine.docCount);
@@ -870,7 +879,10 @@ function plan(engine: Engine, parsed: QueryGroup[]): Plan {
     expansions: [],
     wordsOnly: parsed.every((group) => group.kind === 'word'),
     weights: [],
+    intersected: false,
   };
+  const deferred = intersect && planned.wordsOnly && groupCount > 1;
+  planned.intersected = deferred;
   const { slotted, touched } = planned;
   const addSlot = (id: number, bit: number, weight: number): void => {
     if (engine.slotBits[id] === 0) slotted.push(id);
@@ -891,6 +903,25 @@ function plan(engine: Engine, parsed: QueryGroup[]): Plan {
     return marked;
   };
 
+  let stamp = 0;
+  /** Counts `lists`' distinct articles and adds `bit` to those already marked by another group. */
+  const markMarked = (lists: readonly Postings[], bit: number): number => {
+    let distinct = 0;
+    const stamps = engine.stamps;
+    const masks = engine.masks;
+    for (const list of lists) {
+      for (let i = 0; i < list.length; i += 1) {
+        const ord = list[i] ?? 0;
+        if (stamps[ord] === stamp) continue;
+        stamps[ord] = stamp;
+        distinct += 1;
+        const mask = masks[ord] ?? 0;
+        if (mask !== 0) masks[ord] = mask | bit;
+      }
+    }
+    return distinct;
+  };
+
   let slot = 0;
   parsed.forEach((group, g) => {
     const bit = 1 << g;
@@ -904,7 +935,7 @@ function plan(engine: Engine, parsed: QueryGroup[]): Plan {
         expansions.push(id);
         addSlot(id, slot, weight);
         collection += (weight * (counts[id] ?? 0)) / total;
-        matched += markAll(postings(engine, id), bit);
+        if (!deferred) matched += markAll(postings(engine, id), bit);
       }
       planned.slotCount[g] = 1;
       slot += 1;
@@ -927,6 +958,26 @@ function plan(engine: Engine, parsed: QueryGroup[]): Plan {
     planned.collection[g] = Math.max(collection, UNSEEN_COUNT / total);
     planned.idf[g] = Math.log(1 + docs / (1 + matched));
   });
+  if (deferred) {
+    const size = (g: number): number =>
+      (planned.expansions[g] ?? []).reduce(
+        (sum, id) => sum + postings(engine, id).reduce((n, list) => n + list.length, 0),
+        0,
+      );
+    const sizes = parsed.map((_, g) => size(g));
+    const order = parsed.map((_, g) => g).sort((a, b) => (sizes[a] ?? 0) - (sizes[b] ?? 0) || a - b);
+    order.forEach((g, i) => {
+      const bit = 1 << g;
+      let matched = 0;
+      if (i === 0) {
+        for (const id of planned.expansions[g] ?? []) matched += markAll(postings(engine, id), bit);
+      } else {
+        stamp = nextStamp(engine);
+        for (const id of planned.expansions[g] ?? []) matched += markMarked(postings(engine, id), bit);
+      }
+      planned.idf[g] = Math.log(1 + docs / (1 + matched));
+    });
+  }
   planned.slots = slot;
   for (const id of slotted) {
     const weight = engine.slotWeights[id] ?? 0;
@@ -1451,7 +1502,8 @@ export function searchWithTotal(engine: Engine, query: string, options: SearchOp
   const parsed = parseQuery(query, MAX_QUERY_TERMS).groups;
   if (parsed.length === 0 || engine.docCount === 0 || limit <= 0) return { hits: [], total: 0 };
   ensureScratch(engine);
-  const planned = plan(engine, parsed);
+  const counted = engine.postingLists !== null && parsed.length <= MAX_COUNTED_GROUPS;
+  let planned = plan(engine, parsed, counted);
   try {
     const { groupCount } = planned;
     const full = 2 ** groupCount - 1;
@@ -1463,11 +1515,21 @@ export function searchWithTotal(engine: Engine, query: string, options: SearchOp
     // Ords holding every group (by the postings), and those missing some group outright.
     const candidates: number[] = [];
     const rest: number[] = [];
-    for (const ord of planned.touched) {
-      if (accept && !accept(ord)) continue;
-      (engine.masks[ord] === full ? candidates : rest).push(ord);
+    const split = (): void => {
+      for (const ord of planned.touched) {
+        if (accept && !accept(ord)) continue;
+        (engine.masks[ord] === full ? candidates : rest).push(ord);
+      }
+    };
+    split();
+    if (planned.intersected && candidates.length === 0) {
+      // No complete match: the partial ones are wanted, so every group's articles are marked after all.
+      clearPlan(engine, planned);
+      planned = plan(engine, parsed);
+      rest.length = 0;
+      split();
     }
-    if (engine.postingLists && planned.wordsOnly && groupCount <= MAX_COUNTED_GROUPS && candidates.length > 0) {
+    if (counted && planned.wordsOnly && candidates.length > 0) {
       // Every word occurs in each candidate (the postings say so): all are complete matches.
       const sort = options.sort ?? 'relevance';
       const ordered = rankCounted(engine, planned, candidates, offset + limit, sort, { counts, tally });

@@ -473,6 +473,34 @@ describe('export and import', () => {
     expect(search(imported, 'buffalo bill')[0]?.id).toBe('en-buffalo');
   });
 
+  it('answers from the intersection of the postings as from every match: partial matches when no article has every word', async () => {
+    // An imported index marks only the articles of the word with the fewest postings and counts the
+    // others' (searchWithTotal's intersect); with no complete match left, it plans again in full.
+    const built = build();
+    const imported = await roundTrip(built);
+    const cases: [string, SearchOptions][] = [
+      ['government unicorn', {}],
+      ['unicorn government', { sort: 'date' }],
+      ['government spending', { filters: { category: 'transport' } }],
+      ['government spending', { filters: { category: 'politics' } }],
+      ['zebra may road', {}],
+      ['zebra may road', { filters: { from: '2024' } }],
+      ['the zoo zebra', { limit: 1, offset: 1 }],
+    ];
+    for (const [query, options] of cases) {
+      const expected = searchWithTotal(built, query, options);
+      expect(searchWithTotal(imported, query, options), query).toEqual(expected);
+      expect(searchWithTotal(viaSnapshot(imported), query, options), query).toEqual(expected);
+    }
+    const fallback = searchWithTotal(imported, 'government unicorn');
+    expect(fallback.hits.length).toBeGreaterThan(0);
+    expect(fallback.hits.every((hit) => !hit.complete)).toBe(true);
+    const filtered = searchWithTotal(imported, 'government spending', { filters: { category: 'transport' } });
+    expect(filtered.hits.map((hit) => hit.complete)).not.toContain(true);
+    // Typed again right after, the plan's scratch was cleared: the complete match is back.
+    expect(searchWithTotal(imported, 'government spending').hits[0]).toMatchObject({ id: 'en-budget', complete: true });
+  });
+
   it('picks the first k in order as a full sort would, ties included', () => {
     let seed = 7;
     const random = (): number => {
