@@ -910,8 +910,7 @@ function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
     const stamps = engine.stamps;
     const masks = engine.masks;
     for (const list of lists) {
-      for (let i = 0; i < list.length; i += 1) {
-        const ord = list[i] ?? 0;
+      for (const ord of list) {
         if (stamps[ord] === stamp) continue;
         stamps[ord] = stamp;
         distinct += 1;
