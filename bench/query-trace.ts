@@ -7,7 +7,8 @@
  *   npx tsx bench/query-trace.ts [--corpus en-reuters] [--queries 6] [--app <dist>] [--quiet]
  *
  * `--app`: a built app folder (default: the current sources, built as the bench builds them).
- * `--quiet`: the per-query lines only, then the medians and p95s.
+ * `--quiet`: the per-query lines only, then the medians and p95s (of the longest main-thread task per
+ * query too: 0 when none took over 50 ms).
  * `--idle-before <ms>`: a pause between the cold visit's search and the queries.
  */
 import { CPU_THROTTLING } from './lib/measure.ts';
@@ -70,7 +71,9 @@ async function main(): Promise<void> {
     const shownMs: number[] = [];
     const roundTrips: number[] = [];
     const inWorker: number[] = [];
+    const longest: number[] = [];
     for (const q of queries) {
+      const tasksBefore = (await page.evaluate('window.__folioBench.longTasks.length')) as number;
       // `--quiet`: no trace and no profile, which add their own time to the page's.
       if (!quiet) {
         await startTrace(cdp);
@@ -83,6 +86,10 @@ async function main(): Promise<void> {
         inWorkerMs: number | null;
       };
       const after = (await page.evaluate('performance.now()')) as number;
+      const tasks = (await page.evaluate(`window.__folioBench.longTasks.slice(${tasksBefore})`)) as {
+        duration: number;
+      }[];
+      longest.push(tasks.reduce((m, task) => Math.max(m, task.duration), 0));
       log(
         `"${q.text}": shown ${Math.round(t.ms)} ms, worker round trip ${t.workerMs?.toFixed(1)} ms, in the worker ${t.inWorkerMs?.toFixed(1)} ms`,
       );
@@ -103,7 +110,8 @@ async function main(): Promise<void> {
     const f = (values: number[]): string =>
       `median ${quantile(values, 0.5)?.toFixed(1)} ms, p95 ${quantile(values, 0.95)?.toFixed(1)} ms`;
     log(
-      `${queries.length} queries: shown ${f(shownMs)}; worker round trip ${f(roundTrips)}; in the worker ${f(inWorker)}`,
+      `${queries.length} queries: shown ${f(shownMs)}; worker round trip ${f(roundTrips)}; in the worker ${f(inWorker)}; ` +
+        `longest main-thread task ${f(longest)}`,
     );
   } finally {
     await close();

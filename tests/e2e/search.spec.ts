@@ -258,3 +258,34 @@ test('a warm start searches the cached index while the manifest is still on its 
   expect(log[0]).toBe('open');
   expect(log).toContain('ready cache');
 });
+
+test('results below the fold are laid out only near the viewport, and stay readable, reachable and openable', async ({
+  page,
+}) => {
+  // A short window: most of the 20 results start out of sight.
+  await page.setViewportSize({ width: 800, height: 500 });
+  await openHome(page);
+  await page.goto('./#/search?q=the');
+  const items = results(page).locator('li');
+  await expect(items).toHaveCount(20);
+  // Issue #7: the first layout of a results page skips the results nobody can see yet.
+  const last = items.last();
+  expect(await last.evaluate((li) => getComputedStyle(li).contentVisibility)).toBe('auto');
+  // Its contents are skipped (not rendered) until it nears the viewport.
+  const skipped = () =>
+    last
+      .locator('.title')
+      .evaluate((a) => !a.checkVisibility({ contentVisibilityAuto: true } as CheckVisibilityOptions));
+  expect(await skipped()).toBe(true);
+  // Still in the accessibility tree and the page's text (screen readers, find in page).
+  const link = last.getByRole('link');
+  const title = await link.textContent();
+  expect(title?.trim()).toBeTruthy();
+  await expect(results(page).getByRole('link', { name: title!.trim(), exact: true })).toHaveCount(1);
+  // Reached from the keyboard: focus lays it out and shows it.
+  await link.focus();
+  await expect(link).toBeInViewport();
+  expect(await skipped()).toBe(false);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title!.trim());
+});
