@@ -25,6 +25,7 @@ import {
 import { fetchVerified } from '../corpus/load.ts';
 import { readSearchIndexIn, readStoredCorpusIndexIn, writeSearchIndexIn } from '../storage/search-index.ts';
 import { isExportedIndex, isRequest, type ReadySource, type SearchRequest, type SearchResponse } from './protocol.ts';
+import { warmUpWhenIdle } from './warm-up.ts';
 
 /** Characters of article HTML indexed per task (~30 ms on a laptop): a search waits at most one slice. */
 const SLICE_CHARS = 200_000;
@@ -161,23 +162,20 @@ function cacheSnapshot(corpusHash: string): void {
  */
 function warmUp(): void {
   const warmed = engine;
-  const queue = warmUpQueries(warmed);
-  const step = (): void => {
-    const next = queue.shift();
-    if (!next || engine !== warmed) return;
-    if (searches.size > 0 || loading || build.pending.length > 0) {
-      setTimeout(step, WARM_UP_RETRY_MS);
-      return;
-    }
-    try {
-      searchWithTotal(warmed, next.query, next.options);
-    } catch (error) {
-      warn('a warm-up search failed', error);
-      return;
-    }
-    setTimeout(step);
-  };
-  setTimeout(step);
+  warmUpWhenIdle(warmUpQueries(warmed), {
+    busy: () => searches.size > 0 || loading || build.pending.length > 0,
+    stale: () => engine !== warmed,
+    run: ({ query, options }) => {
+      try {
+        searchWithTotal(warmed, query, options);
+        return true;
+      } catch (error) {
+        warn('a warm-up search failed', error);
+        return false;
+      }
+    },
+    later: (step, retry) => void setTimeout(step, retry ? WARM_UP_RETRY_MS : 0),
+  });
 }
 
 function useEngine(corpusHash: string, next: Engine, source: ReadySource): void {
