@@ -843,8 +843,11 @@ interface Plan {
   expansions: number[][];
   /** Every group is a word (no CJK run). */
   wordsOnly: boolean;
-  /** Only the complete matches are in `touched` (plan's `intersect`). */
-  intersected: boolean;
+  /**
+   * Plan's `intersect`: the group whose articles alone `touched` lists (the other groups only
+   * marked those), so only the complete matches are there; null when every group's are (widenPlan).
+   */
+  intersected: number | null;
   /**
    * The distinct weights of the query's terms. A word's weighted count is summed per weight (how
    * many occurrences of each), then weighed: the same sum to the last bit whether the occurrences
@@ -858,7 +861,7 @@ interface Plan {
  * marks its articles, and each other group only adds its bit to those (its own articles are counted,
  * for its idf, not listed). `touched` then holds the first group's articles, not every article
  * matching some group: the complete matches are the same, but the partial ones are not all there
- * (`Plan.intersected`; searchWithTotal plans again in full when it needs them).
+ * (`Plan.intersected`; searchWithTotal widens the plan when it needs them).
  */
 function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
   const total = Math.max(1, engine.titleTokens + engine.bodyTokens);
@@ -879,48 +882,15 @@ function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
     expansions: [],
     wordsOnly: parsed.every((group) => group.kind === 'word'),
     weights: [],
-    intersected: false,
+    intersected: null,
   };
   const deferred = intersect && planned.wordsOnly && groupCount > 1;
-  planned.intersected = deferred;
   const { slotted, touched } = planned;
   const addSlot = (id: number, bit: number, weight: number): void => {
     if (engine.slotBits[id] === 0) slotted.push(id);
     engine.slotBits[id] = (engine.slotBits[id] ?? 0) | (1 << bit);
     engine.slotWeights[id] = Math.max(engine.slotWeights[id] ?? 0, weight);
   };
-  const markAll = (lists: readonly Postings[], bit: number): number => {
-    let marked = 0;
-    for (const list of lists) {
-      for (const ord of list) {
-        const mask = engine.masks[ord] ?? 0;
-        if (mask & bit) continue;
-        if (mask === 0) touched.push(ord);
-        engine.masks[ord] = mask | bit;
-        marked += 1;
-      }
-    }
-    return marked;
-  };
-
-  let stamp = 0;
-  /** Counts `lists`' distinct articles and adds `bit` to those already marked by another group. */
-  const markMarked = (lists: readonly Postings[], bit: number): number => {
-    let distinct = 0;
-    const stamps = engine.stamps;
-    const masks = engine.masks;
-    for (const list of lists) {
-      for (const ord of list) {
-        if (stamps[ord] === stamp) continue;
-        stamps[ord] = stamp;
-        distinct += 1;
-        const mask = masks[ord] ?? 0;
-        if (mask !== 0) masks[ord] = mask | bit;
-      }
-    }
-    return distinct;
-  };
-
   let slot = 0;
   parsed.forEach((group, g) => {
     const bit = 1 << g;
@@ -934,7 +904,7 @@ function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
         expansions.push(id);
         addSlot(id, slot, weight);
         collection += (weight * (counts[id] ?? 0)) / total;
-        if (!deferred) matched += markAll(postings(engine, id), bit);
+        if (!deferred) matched += markAll(engine, touched, postings(engine, id), bit);
       }
       planned.slotCount[g] = 1;
       slot += 1;
@@ -947,7 +917,7 @@ function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
       });
       const known = ids.filter((id): id is number => id !== undefined);
       if (known.length === ids.length) {
-        matched = markAll([runCandidates(engine, known)], bit);
+        matched = markAll(engine, touched, [runCandidates(engine, known)], bit);
         if (groupCount === 1) planned.run = Uint32Array.from(known);
       }
       planned.slotCount[g] = ids.length;
@@ -958,24 +928,18 @@ function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
     planned.idf[g] = Math.log(1 + docs / (1 + matched));
   });
   if (deferred) {
-    const size = (g: number): number =>
-      (planned.expansions[g] ?? []).reduce(
-        (sum, id) => sum + postings(engine, id).reduce((n, list) => n + list.length, 0),
-        0,
-      );
-    const sizes = parsed.map((_, g) => size(g));
+    const lists = planned.expansions.map((ids) => ids.flatMap((id) => postings(engine, id)));
+    const sizes = lists.map((group) => group.reduce((n, list) => n + list.length, 0));
     const order = parsed.map((_, g) => g).sort((a, b) => (sizes[a] ?? 0) - (sizes[b] ?? 0) || a - b);
     order.forEach((g, i) => {
       const bit = 1 << g;
-      let matched = 0;
-      if (i === 0) {
-        for (const id of planned.expansions[g] ?? []) matched += markAll(postings(engine, id), bit);
-      } else {
-        stamp = nextStamp(engine);
-        for (const id of planned.expansions[g] ?? []) matched += markMarked(postings(engine, id), bit);
-      }
+      const matched =
+        i === 0
+          ? markAll(engine, touched, lists[g] ?? [], bit)
+          : markMarked(engine, lists[g] ?? [], bit, nextStamp(engine));
       planned.idf[g] = Math.log(1 + docs / (1 + matched));
     });
+    planned.intersected = order[0] ?? null;
   }
   planned.slots = slot;
   for (const id of slotted) {
@@ -985,6 +949,52 @@ function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
     engine.slotClasses[id] = at;
   }
   return planned;
+}
+
+/** Adds `bit` to the articles of `lists`, listing in `touched` those marked for the first time; returns how many got it. */
+function markAll(engine: Engine, touched: number[], lists: readonly Postings[], bit: number): number {
+  let marked = 0;
+  for (const list of lists) {
+    for (const ord of list) {
+      const mask = engine.masks[ord] ?? 0;
+      if (mask & bit) continue;
+      if (mask === 0) touched.push(ord);
+      engine.masks[ord] = mask | bit;
+      marked += 1;
+    }
+  }
+  return marked;
+}
+
+/** Counts `lists`' distinct articles (by `stamp`) and adds `bit` to those another group marked already. */
+function markMarked(engine: Engine, lists: readonly Postings[], bit: number, stamp: number): number {
+  let distinct = 0;
+  const { stamps, masks } = engine;
+  for (const list of lists) {
+    for (const ord of list) {
+      if (stamps[ord] === stamp) continue;
+      stamps[ord] = stamp;
+      distinct += 1;
+      const mask = masks[ord] ?? 0;
+      if (mask !== 0) masks[ord] = mask | bit;
+    }
+  }
+  return distinct;
+}
+
+/**
+ * An intersected plan made whole: every group's articles marked and listed in `touched`, as the
+ * full plan would have them (the idfs are already exact). For the partial matches, when no article
+ * has every word.
+ */
+function widenPlan(engine: Engine, planned: Plan): void {
+  const listed = planned.intersected;
+  if (listed === null) return;
+  planned.expansions.forEach((ids, g) => {
+    if (g === listed) return;
+    for (const id of ids) markAll(engine, planned.touched, postings(engine, id), 1 << g);
+  });
+  planned.intersected = null;
 }
 
 function clearPlan(engine: Engine, planned: Plan): void {
@@ -1502,7 +1512,7 @@ export function searchWithTotal(engine: Engine, query: string, options: SearchOp
   if (parsed.length === 0 || engine.docCount === 0 || limit <= 0) return { hits: [], total: 0 };
   ensureScratch(engine);
   const counted = engine.postingLists !== null && parsed.length <= MAX_COUNTED_GROUPS;
-  let planned = plan(engine, parsed, counted);
+  const planned = plan(engine, parsed, counted);
   try {
     const { groupCount } = planned;
     const full = 2 ** groupCount - 1;
@@ -1521,10 +1531,9 @@ export function searchWithTotal(engine: Engine, query: string, options: SearchOp
       }
     };
     split();
-    if (planned.intersected && candidates.length === 0) {
+    if (planned.intersected !== null && candidates.length === 0) {
       // No complete match: the partial ones are wanted, so every group's articles are marked after all.
-      clearPlan(engine, planned);
-      planned = plan(engine, parsed);
+      widenPlan(engine, planned);
       rest.length = 0;
       split();
     }
