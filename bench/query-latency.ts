@@ -28,9 +28,7 @@ import {
   type Engine,
 } from '../src/search/engine.ts';
 import { CORPORA, generateQueries, loadArticles, type CorpusName, type Query } from './search-quality.ts';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { readSearchDocs } from './lib/prepare.ts';
+import { cachedQueries, readSearchDocs } from './lib/prepare.ts';
 
 const BATCH_SIZE = 500;
 const APP_LIMIT = 20;
@@ -96,17 +94,10 @@ async function main(): Promise<void> {
       `warm-up: ${warm.length} searches in ${(cpuMs() - start).toFixed(1)} ms CPU: ${warm.map((w) => w.query).join(' | ')}`,
     );
   }
-  const sets: Array<[string, Query[]]> = builtDir
-    ? [
-        [
-          'browser bench',
-          (
-            JSON.parse(readFileSync(join(builtDir, '..', `queries-${BROWSER_QUERIES_PER_KIND}.json`), 'utf8')) as {
-              queries: Query[];
-            }
-          ).queries,
-        ],
-      ]
+  const prepared = builtDir ? cachedQueries(builtDir, BROWSER_QUERIES_PER_KIND) : null;
+  if (builtDir && !prepared) throw new Error(`--built: no queries-${BROWSER_QUERIES_PER_KIND}.json beside ${builtDir}`);
+  const sets: Array<[string, Query[]]> = prepared
+    ? [['browser bench', prepared.queries]]
     : [
         ['browser bench', generateQueries(corpus, docs, BROWSER_QUERIES_PER_KIND)],
         ['quality bench', generateQueries(corpus, docs, QUALITY_QUERIES_PER_KIND)],

@@ -293,15 +293,26 @@ export function readSearchDocs(corpusDir: string): SearchDoc[] {
   return docs.sort((a, b) => a.ord - b.ord);
 }
 
+interface PreparedQueries {
+  articles: number;
+  queries: Query[];
+  probeQuery: string;
+}
+
+/** The queries a run of the bench prepared for the built corpus in `corpusDir` (prepareQueries), or null. */
+export function cachedQueries(corpusDir: string, perKind: number): PreparedQueries | null {
+  const file = queriesFile(corpusDir, perKind);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PreparedQueries) : null;
+}
+
+function queriesFile(corpusDir: string, perKind: number): string {
+  return join(corpusDir, '..', `queries-${perKind}.json`);
+}
+
 /** The queries and probe word of a built corpus, cached beside it (reading 100,000 articles takes a while). */
-function prepareQueries(
-  name: string,
-  corpusDir: string,
-  perKind: number,
-): { articles: number; queries: Query[]; probeQuery: string } {
-  const cached = join(corpusDir, '..', `queries-${perKind}.json`);
-  if (existsSync(cached))
-    return JSON.parse(readFileSync(cached, 'utf8')) as { articles: number; queries: Query[]; probeQuery: string };
+function prepareQueries(name: string, corpusDir: string, perKind: number): PreparedQueries {
+  const cached = cachedQueries(corpusDir, perKind);
+  if (cached) return cached;
   const docs = readSearchDocs(corpusDir);
   const queries = generateQueries(name, docs, perKind);
   // One word of the first article's title (its longest), or its first two Han characters.
@@ -309,7 +320,7 @@ function prepareQueries(
   const han = /\p{Script=Han}{2}/u.exec(title)?.[0];
   const probeQuery = han ?? title.split(/[^\p{L}\p{N}]+/u).reduce((a, b) => (b.length > a.length ? b : a), '');
   const prepared = { articles: docs.length, queries, probeQuery };
-  writeFileSync(cached, JSON.stringify(prepared));
+  writeFileSync(queriesFile(corpusDir, perKind), JSON.stringify(prepared));
   return prepared;
 }
 
