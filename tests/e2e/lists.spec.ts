@@ -77,6 +77,9 @@ test.describe(() => {
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Home');
     await expect(row(page, 1).locator('a.title')).toBeInViewport();
+    // Home's smooth scroll from the end must have finished: a PageDown pressed while it is still
+    // moving is overtaken by it (CI once saw scrollY stay 0 after the PageDown).
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
     await page.keyboard.press('PageDown');
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(300);
     await page.keyboard.press('End');
