@@ -825,7 +825,10 @@ function runCandidates(engine: Engine, run: number[]): number[] {
  */
 interface Plan {
   groupCount: number;
-  /** Per group: its first slot, its number of slots, its collection probability, its idf. */
+  /**
+   * Per group: its first slot, its number of slots, its collection probability, its idf (of an
+   * intersected plan, only the listed group's until widenPlan: only partial matches use idfs).
+   */
   firstSlot: Int32Array;
   slotCount: Int32Array;
   collection: Float64Array;
@@ -858,10 +861,11 @@ interface Plan {
 
 /**
  * `intersect` (a query of words only, answered from the postings): the group with the fewest postings
- * marks its articles, and each other group only adds its bit to those (its own articles are counted,
- * for its idf, not listed). `touched` then holds the first group's articles, not every article
- * matching some group: the complete matches are the same, but the partial ones are not all there
- * (`Plan.intersected`; searchWithTotal widens the plan when it needs them).
+ * marks its articles, and each further group (by size) only adds its bit to those holding every group
+ * before it (readHeld, or seekHeld: each looked up in its lists when they are few). `touched` then holds
+ * the first group's articles, not every article matching some group: the complete matches are the
+ * same, but the partial ones are not all there, nor the other groups' idfs (`Plan.intersected`;
+ * searchWithTotal widens the plan when it needs them).
  */
 function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
   const total = Math.max(1, engine.titleTokens + engine.bodyTokens);
@@ -928,18 +932,34 @@ function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
     planned.idf[g] = Math.log(1 + docs / (1 + matched));
   });
   if (deferred) {
-    const lists = planned.expansions.map((ids) => ids.flatMap((id) => postings(engine, id)));
+    const lists = planned.expansions.map((ids) => ids.flatMap((id) => sortedPostings(engine, id)));
     const sizes = lists.map((group) => group.reduce((n, list) => n + list.length, 0));
     const order = parsed.map((_, g) => g).sort((a, b) => (sizes[a] ?? 0) - (sizes[b] ?? 0) || a - b);
-    order.forEach((g, i) => {
+    const first = order[0] ?? 0;
+    const matched = markAll(engine, touched, lists[first] ?? [], 1 << first);
+    planned.idf[first] = Math.log(1 + docs / (1 + matched));
+    // The articles holding every group so far (sorted once some list is to be looked up in); each
+    // further group keeps those it holds.
+    let alive: Uint32Array | null = null;
+    let sorted = false;
+    let held = 1 << first;
+    const { masks } = engine;
+    for (const g of order.slice(1)) {
+      alive ??= Uint32Array.from(touched);
       const bit = 1 << g;
-      const matched =
-        i === 0
-          ? markAll(engine, touched, lists[g] ?? [], bit)
-          : markMarked(engine, lists[g] ?? [], bit, nextStamp(engine));
-      planned.idf[g] = Math.log(1 + docs / (1 + matched));
-    });
-    planned.intersected = order[0] ?? null;
+      for (const list of lists[g] ?? []) {
+        if (seekingPays(alive.length, list.length)) {
+          if (!sorted) alive.sort();
+          sorted = true;
+          seekHeld(engine, list, alive, bit);
+        } else readHeld(engine, list, held, bit);
+      }
+      held |= bit;
+      let kept = 0;
+      for (const ord of alive) if (((masks[ord] ?? 0) & bit) !== 0) alive[kept++] = ord;
+      alive = alive.subarray(0, kept);
+    }
+    planned.intersected = first;
   }
   planned.slots = slot;
   for (const id of slotted) {
@@ -966,33 +986,85 @@ function markAll(engine: Engine, touched: number[], lists: readonly Postings[], 
   return marked;
 }
 
-/** Counts `lists`' distinct articles (by `stamp`) and adds `bit` to those another group marked already. */
-function markMarked(engine: Engine, lists: readonly Postings[], bit: number, stamp: number): number {
-  let distinct = 0;
-  const { stamps, masks } = engine;
-  for (const list of lists) {
-    for (const ord of list) {
-      if (stamps[ord] === stamp) continue;
-      stamps[ord] = stamp;
-      distinct += 1;
-      const mask = masks[ord] ?? 0;
-      if (mask !== 0) masks[ord] = mask | bit;
-    }
+/** Postings of an imported index, per field, in ascending ord order. */
+function sortedPostings(engine: Engine, termId: number): Uint32Array[] {
+  return (engine.postingLists ?? []).map(({ offsets, ords }) =>
+    ords.subarray(offsets[termId] ?? 0, offsets[termId + 1] ?? 0),
+  );
+}
+
+/**
+ * The first index at or after `from` where `list` (ascending) holds `ord` or more, `list.length` when
+ * none: steps that double from `from`, then halving between the last two (O(log gap)).
+ */
+export function seek(list: Uint32Array, from: number, ord: number): number {
+  const n = list.length;
+  if (from >= n || (list[from] ?? 0) >= ord) return from;
+  let low = from;
+  let step = 1;
+  let high = from + 1;
+  while (high < n && (list[high] ?? 0) < ord) {
+    low = high;
+    step *= 2;
+    high = low + step;
   }
-  return distinct;
+  if (high > n) high = n;
+  while (high - low > 1) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle] ?? 0) < ord) low = middle;
+    else high = middle;
+  }
+  return high;
+}
+
+/**
+ * Looking up `wanted` ords (ascending) one by one in an ascending list of `size` beats reading the
+ * list through when they are this much fewer: each look-up costs a few doubling and halving steps.
+ */
+export function seekingPays(wanted: number, size: number): boolean {
+  return wanted * (2 * Math.log2(size / Math.max(1, wanted) + 1) + 2) < size;
+}
+
+/** Adds `bit` to the articles of `list` that hold all of `held`, reading the list through. */
+function readHeld(engine: Engine, list: Uint32Array, held: number, bit: number): void {
+  const { masks } = engine;
+  for (const ord of list) {
+    const mask = masks[ord] ?? 0;
+    if ((mask & held) === held) masks[ord] = mask | bit;
+  }
+}
+
+/**
+ * Adds `bit` to the `alive` articles (ascending) that `list` (ascending) holds, looking each up in it:
+ * for alive articles far fewer than the list's (seekingPays).
+ */
+function seekHeld(engine: Engine, list: Uint32Array, alive: Uint32Array, bit: number): void {
+  const { masks } = engine;
+  let at = 0;
+  for (const ord of alive) {
+    at = seek(list, at, ord);
+    if (at >= list.length) return;
+    if (list[at] === ord) masks[ord] = (masks[ord] ?? 0) | bit;
+  }
 }
 
 /**
  * An intersected plan made whole: every group's articles marked and listed in `touched`, as the
- * full plan would have them (the idfs are already exact). For the partial matches, when no article
- * has every word.
+ * full plan would have them, and the other groups' idfs counted from them. For the partial
+ * matches, when no article has every word.
  */
 function widenPlan(engine: Engine, planned: Plan): void {
   const listed = planned.intersected;
   if (listed === null) return;
+  const { touched } = planned;
+  const docs = Math.max(1, engine.docCount);
   planned.expansions.forEach((ids, g) => {
     if (g === listed) return;
-    for (const id of ids) markAll(engine, planned.touched, postings(engine, id), 1 << g);
+    const bit = 1 << g;
+    for (const id of ids) markAll(engine, touched, postings(engine, id), bit);
+    let matched = 0;
+    for (const ord of touched) if (((engine.masks[ord] ?? 0) & bit) !== 0) matched += 1;
+    planned.idf[g] = Math.log(1 + docs / (1 + matched));
   });
   planned.intersected = null;
 }
@@ -1205,18 +1277,27 @@ function scoreArticle(engine: Engine, ord: number, planned: Plan, counts: Float6
   return finishScore(engine, ord, planned, counts, titlePhrase, bodyPhrase, titleOrdered);
 }
 
+/** Articles, and the same ascending once something needed them so (made at most once). */
+interface SortedOrds {
+  ords: readonly number[];
+  sorted: Uint32Array | null;
+}
+
 /**
  * One field's tallies of the articles `ords` (as countField makes them; row i starts at
- * tally[i * groupCount * weights]), summed from the field's postings' counts instead of scanning it.
- * `saturated[i]` becomes 1 when some count hit MAX_POSTING_COUNT: that article must be scanned.
+ * tally[i * groupCount * weights]), summed from the field's postings' counts instead of scanning it:
+ * a term's list is read through, or, when `order.ords` are far fewer, each of them (in ascending
+ * order: `order.sorted`) is looked up in it. `saturated[i]` becomes 1 when some count hit
+ * MAX_POSTING_COUNT: that article must be scanned.
  */
 function countTallies(
   engine: Engine,
   planned: Plan,
   field: FieldPostings,
-  ords: readonly number[],
+  order: SortedOrds,
   saturated: Uint8Array,
 ): Float64Array {
+  const { ords } = order;
   const { groupCount, expansions } = planned;
   const classCount = planned.weights.length;
   const rowSize = groupCount * classCount;
@@ -1224,17 +1305,32 @@ function countTallies(
   ords.forEach((ord, i) => (rows[ord] = i + 1));
   const fieldTally = new Float64Array(ords.length * rowSize);
   const { offsets, ords: lists, counts } = field;
+  const add = (row: number, i: number, column: number): void => {
+    const count = counts[i] ?? 0;
+    if (count >= MAX_POSTING_COUNT) saturated[row - 1] = 1;
+    const at = (row - 1) * rowSize + column;
+    fieldTally[at] = (fieldTally[at] ?? 0) + count;
+  };
   for (let g = 0; g < groupCount; g += 1) {
     for (const id of expansions[g] ?? []) {
       const column = g * classCount + (engine.slotClasses[id] ?? 0);
+      const begin = offsets[id] ?? 0;
       const end = offsets[id + 1] ?? 0;
-      for (let i = offsets[id] ?? 0; i < end; i += 1) {
+      if (seekingPays(ords.length, end - begin)) {
+        // Few articles against a long list: each is looked up in it.
+        order.sorted ??= Uint32Array.from(ords).sort();
+        const list = lists.subarray(begin, end);
+        let at = 0;
+        for (const ord of order.sorted) {
+          at = seek(list, at, ord);
+          if (at >= list.length) break;
+          if (list[at] === ord) add(rows[ord] ?? 0, begin + at, column);
+        }
+        continue;
+      }
+      for (let i = begin; i < end; i += 1) {
         const row = rows[lists[i] ?? 0] ?? 0;
-        if (row === 0) continue;
-        const count = counts[i] ?? 0;
-        if (count >= MAX_POSTING_COUNT) saturated[row - 1] = 1;
-        const at = (row - 1) * rowSize + column;
-        fieldTally[at] = (fieldTally[at] ?? 0) + count;
+        if (row !== 0) add(row, i, column);
       }
     }
   }
@@ -1243,10 +1339,19 @@ function countTallies(
 }
 
 /**
- * Weighted occurrences of the whole query as a phrase in one field, found from the occurrences of
- * group `anchor`'s terms (native indexOf) instead of a scan of every term: the same sum as countField's.
+ * Weighted occurrences of the whole query as a phrase in one field, found from the `occurrences`
+ * occurrences of group `anchor`'s terms there (the field holds exactly that many) instead of a scan
+ * of every term: the same sum as countField's. A one-term anchor is jumped to (native indexOf); the
+ * look stops at its last occurrence.
  */
-function anchoredPhrase(engine: Engine, planned: Plan, anchor: number, start: number, length: number): number {
+function anchoredPhrase(
+  engine: Engine,
+  planned: Plan,
+  anchor: number,
+  start: number,
+  length: number,
+  occurrences: number,
+): number {
   const tokens = engine.tokens.data;
   const bits = engine.slotBits;
   const weights = engine.slotWeights;
@@ -1254,20 +1359,25 @@ function anchoredPhrase(engine: Engine, planned: Plan, anchor: number, start: nu
   const { slots } = planned;
   const end = start + length;
   // Where the anchor can stand in a phrase that fits the field; starts ascending, as countField meets them.
+  const first = start + offset;
   const last = end - slots + offset;
   const ids = planned.expansions[anchor] ?? [];
   let phrase = 0;
+  let left = occurrences;
   if (ids.length === 1) {
     // One term: a plain comparison per position, no look-up.
     const id = ids[0] ?? 0;
-    for (let p = start + offset; p <= last; p += 1) {
-      if (tokens[p] === id) phrase += runWeight(tokens, bits, weights, p - offset, end, 0, slots);
+    for (let p = start; left > 0 && p <= last; p += 1) {
+      if (tokens[p] !== id) continue;
+      left -= 1;
+      if (p >= first) phrase += runWeight(tokens, bits, weights, p - offset, end, 0, slots);
     }
     return phrase;
   }
-  for (let p = start + offset; p <= last; p += 1) {
+  for (let p = start; left > 0 && p <= last; p += 1) {
     if ((((bits[tokens[p] ?? 0] ?? 0) >>> offset) & 1) === 0) continue;
-    phrase += runWeight(tokens, bits, weights, p - offset, end, 0, slots);
+    left -= 1;
+    if (p >= first) phrase += runWeight(tokens, bits, weights, p - offset, end, 0, slots);
   }
   return phrase;
 }
@@ -1284,31 +1394,39 @@ function scoreCounted(
   counts: Float64Array,
   tally: Float64Array,
   bodyTally: Float64Array,
+  titleTally: Float64Array | null,
   row: number,
 ): Scored {
   const { groupCount } = planned;
   const rowSize = groupCount * planned.weights.length;
+  const from = row * rowSize;
   counts.fill(0);
   tally.fill(0);
   const titleStart = engine.titleStart.data[ord] ?? 0;
   const titleLength = engine.titleLength.data[ord] ?? 0;
-  const titlePhrase = countField(engine, planned, titleStart, titleLength, counts, tally, 0);
-  tally.set(bodyTally.subarray(row * rowSize, (row + 1) * rowSize), rowSize);
+  // A title holding none of the words (its postings say so) has nothing to scan: no counts, no phrase.
+  let inTitle = titleTally === null;
+  for (let i = from; !inTitle && i < from + rowSize; i += 1) inTitle = (titleTally?.[i] ?? 0) > 0;
+  const titlePhrase = inTitle ? countField(engine, planned, titleStart, titleLength, counts, tally, 0) : 0;
+  for (let i = 0; i < rowSize; i += 1) tally[rowSize + i] = bodyTally[from + i] ?? 0;
   settleCounts(planned, counts, tally, 0, 2 * groupCount);
+  // The anchor: the group with the fewest occurrences in the body (each counted once, by the tally).
+  const classCount = planned.weights.length;
   let anchor = 0;
   let fewest = Number.POSITIVE_INFINITY;
   for (let g = 0; g < groupCount; g += 1) {
-    const count = counts[groupCount + g] ?? 0;
-    if (count < fewest) {
-      fewest = count;
+    let occurrences = 0;
+    for (let c = 0; c < classCount; c += 1) occurrences += tally[rowSize + g * classCount + c] ?? 0;
+    if (occurrences < fewest) {
+      fewest = occurrences;
       anchor = g;
     }
   }
+  const bodyStart = engine.bodyStart.data[ord] ?? 0;
+  const bodyLength = engine.bodyLength.data[ord] ?? 0;
   const bodyPhrase =
-    groupCount > 1 && fewest > 0
-      ? anchoredPhrase(engine, planned, anchor, engine.bodyStart.data[ord] ?? 0, engine.bodyLength.data[ord] ?? 0)
-      : 0;
-  const titleOrdered = titleOrderedCount(engine, planned, titleStart, titleLength);
+    groupCount > 1 && fewest > 0 ? anchoredPhrase(engine, planned, anchor, bodyStart, bodyLength, fewest) : 0;
+  const titleOrdered = inTitle ? titleOrderedCount(engine, planned, titleStart, titleLength) : 0;
   return finishScore(engine, ord, planned, counts, titlePhrase, bodyPhrase, titleOrdered);
 }
 
@@ -1401,12 +1519,15 @@ function rankCounted(
   const [title, body] = engine.postingLists ?? [];
   if (!title || !body) throw new Error('search: no postings');
   const saturated = new Uint8Array(candidates.length);
-  const bodyTally = countTallies(engine, planned, body, candidates, saturated);
+  const order: SortedOrds = { ords: candidates, sorted: null };
+  const bodyTally = countTallies(engine, planned, body, order, saturated);
+  // By relevance, the titles' tallies too (for the bounds): then a title without the words is not scanned.
+  let titleTally: Float64Array | null = null;
   const exact = (row: number): Scored => {
     const ord = candidates[row] ?? 0;
     return saturated[row]
       ? scoreArticle(engine, ord, planned, counts, tally)
-      : scoreCounted(engine, ord, planned, counts, tally, bodyTally, row);
+      : scoreCounted(engine, ord, planned, counts, tally, bodyTally, titleTally, row);
   };
   const rows = candidates.map((_, row) => row);
   if (sort === 'date') {
@@ -1415,7 +1536,7 @@ function rankCounted(
     return firstInOrder(rows, need, (a, b) => newest(ordOf(a), ordOf(b))).map(exact);
   }
   if (need > MAX_INSERTED_FIRST) return firstInOrder(rows.map(exact), need, byRelevance);
-  const titleTally = countTallies(engine, planned, title, candidates, saturated);
+  titleTally = countTallies(engine, planned, title, order, saturated);
   const { groupCount } = planned;
   const inTitle = new Float64Array(groupCount);
   const inBody = new Float64Array(groupCount);

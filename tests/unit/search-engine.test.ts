@@ -14,6 +14,8 @@ import {
   restoreSnapshot,
   search,
   searchWithTotal,
+  seek,
+  seekingPays,
   snapshotIndex,
   SNAPSHOT_VERSION,
   toSearchDoc,
@@ -499,6 +501,85 @@ describe('export and import', () => {
     expect(filtered.hits.map((hit) => hit.complete)).not.toContain(true);
     // Typed again right after, the plan's scratch was cleared: the complete match is back.
     expect(searchWithTotal(imported, 'government spending').hits[0]).toMatchObject({ id: 'en-budget', complete: true });
+  });
+
+  it('seeks in an ascending list as a plain search would, from any start', () => {
+    let seed = 11;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * below);
+    };
+    for (const n of [0, 1, 2, 3, 17, 1000]) {
+      const list = Uint32Array.from(new Set(Array.from({ length: n }, () => random(3 * n + 2)))).sort();
+      for (let probe = 0; probe < 60; probe += 1) {
+        const ord = random(3 * n + 4);
+        const from = random(list.length + 2);
+        let expected = from;
+        while (expected < list.length && (list[expected] ?? 0) < ord) expected += 1;
+        expect(seek(list, from, ord), `n ${n}, from ${from}, ord ${ord}`).toBe(expected);
+      }
+    }
+  });
+
+  it('answers from looked-up postings (a rare word beside common ones) exactly as the built index', async () => {
+    // 600 articles: "common" in nearly all, "often" in a third, "seldom" in thirteen (seven of them
+    // with "common", six without, each beside an article with it), "single" in one. An imported
+    // index marks the rare word's articles, then looks each up in the common words' long lists
+    // (seek) instead of reading them through; the built one takes FlexSearch's answers.
+    const docs: SearchDoc[] = Array.from({ length: 600 }, (_, ord) => {
+      const lacking = ord % 11 === 0 || ord % 97 === 50;
+      const words = [lacking ? 'other' : 'common', 'filler', `w${ord % 13}`];
+      if (ord % 3 === 0) words.push('often');
+      if (ord % 97 === 5) words.push('seldom', 'common', 'often');
+      if (ord % 97 === 50) words.push('seldom');
+      if (ord === 293) words.push('single often common');
+      // Titles never hold the common words, so the bodies' lists alone say which article has them.
+      const title = ord % 97 === 5 || ord % 97 === 50 ? 'Seldom notice' : `Title ${ord % 7}`;
+      return {
+        id: `d${ord}`,
+        ord,
+        title,
+        text: `${words.join(' ')}.\nAnd ${words.reverse().join(' ')} again.`,
+        date: `2020-01-${String((ord % 28) + 1).padStart(2, '0')}`,
+        category: ord % 2 === 0 ? 'even' : 'odd',
+        lang: 'en',
+      };
+    });
+    const built = build(docs, 100);
+    const imported = await roundTrip(built);
+    const restored = viaSnapshot(imported);
+    // The look-up path is the one taken: thirteen articles against lists of hundreds.
+    expect(seekingPays(13, 500)).toBe(true);
+    expect(seekingPays(200, 500)).toBe(false);
+    const queries = [
+      'seldom common',
+      'common seldom',
+      'seldom often common',
+      'often common seldom',
+      'single common',
+      'common often single',
+      'seldom common often filler',
+      'often seldo',
+      'common sel',
+      'seldom other',
+      'seldom absent',
+    ];
+    const options: SearchOptions[] = [
+      {},
+      { sort: 'date' },
+      { limit: 2, offset: 1 },
+      { filters: { category: 'even' } },
+      { filters: { category: 'odd' } },
+    ];
+    for (const query of queries) {
+      for (const option of options) {
+        const expected = searchWithTotal(built, query, option);
+        expect(searchWithTotal(imported, query, option), `${query} ${JSON.stringify(option)}`).toEqual(expected);
+        expect(searchWithTotal(restored, query, option), `${query} ${JSON.stringify(option)}`).toEqual(expected);
+      }
+    }
+    expect(searchWithTotal(imported, 'seldom common')).toMatchObject({ total: 7 });
+    expect(searchWithTotal(imported, 'single often common').hits.map((hit) => hit.id)).toEqual(['d293']);
   });
 
   it('picks the first k in order as a full sort would, ties included', () => {
