@@ -1709,10 +1709,11 @@ const WARM_UP_MAX_COUNT = 64;
 /**
  * Searches that exercise every path of the engine on this index, made from its own vocabulary (so
  * they fit any language): a word, phrases of two and three, a prefix, a typo, a rare word beside
- * another, Chinese runs when the index has Chinese, by date and with a filter. The worker runs
- * them once, a task each, after an index becomes ready: the first searches of a fresh worker
- * paid V8's compilation and the engine's lazily built tables (bench/query-latency.ts `--first`,
- * docs/ARCHITECTURE.md).
+ * another, Chinese runs when the index has Chinese, by date and with a filter; then, on an index
+ * answering from its postings, 32 searches of more and more common words (trainingQueries). The
+ * worker runs them once, a task each, after an index becomes ready: the first searches of a fresh
+ * worker paid V8's compilation and the engine's lazily built tables, and its first large ones ran
+ * the engine's loops unoptimized (bench/query-latency.ts `--first`, docs/ARCHITECTURE.md).
  */
 export function warmUpQueries(engine: Engine): { query: string; options: SearchOptions }[] {
   const counts = engine.termCounts.data;
@@ -1748,7 +1749,66 @@ export function warmUpQueries(engine: Engine): { query: string; options: SearchO
   if (runs.length >= 4) add(`${runs[2]}${runs[3]} ${runs[0]}`);
   const category = engine.categories.find((name) => name !== null);
   if (a && category) add(a, { filters: { category } });
+  // Only an index answering from its postings (imported or restored): a built one's searches take the
+  // slower full path anyway, and the worker caches it, so the next visit restores it with postings.
+  if (engine.postingLists) for (const query of trainingQueries(engine)) add(query);
   return queries;
+}
+
+/**
+ * The bands of the searches the warm-up ends with (trainingQueries), rarer first: [a, b, n] is n
+ * searches of terms occurring between docCount / a and docCount / b times. Each band's searches
+ * have more matches than the last's, and find the engine better optimized.
+ */
+const TRAINING_BANDS: readonly (readonly [number, number, number])[] = [
+  [1000, 300, 8],
+  [300, 100, 8],
+  [100, 30, 8],
+  [30, 10, 8],
+];
+
+/**
+ * Phrases of two and three words of the index, and of two words the second cut to a prefix (CJK
+ * runs of two characters in a Chinese index), in bands of more and more common terms: searches
+ * with hundreds or thousands of complete matches, so the engine's loops over postings and
+ * candidates run long enough for V8 to optimize them before the reader's first searches do (the
+ * coverage searches before them are small on purpose: they only compile every path). The most
+ * common words are left out: they are the slowest searches there are, and a reader's search
+ * coming in during one would wait for it.
+ */
+function trainingQueries(engine: Engine): string[] {
+  const counts = engine.termCounts.data;
+  const letters = /^\p{L}+$/u;
+  const bands = TRAINING_BANDS.map(([a, b, n]) => ({
+    n,
+    low: engine.docCount / a,
+    high: engine.docCount / b,
+    latin: [] as string[],
+    cjk: [] as string[],
+  }));
+  let open = bands.length;
+  for (let id = 0; id < engine.terms.length && open > 0; id += 1) {
+    const count = counts[id] ?? 0;
+    const band = bands.find(({ low, high }) => count >= low && count <= high);
+    if (!band || band.latin.length + band.cjk.length >= band.n * 3) continue;
+    const term = engine.terms[id] ?? '';
+    if (engine.cjkTerms.data[id] === 1) band.cjk.push(term);
+    else if (term.length >= WARM_UP_MIN_LENGTH && letters.test(term)) band.latin.push(term);
+    if (band.latin.length + band.cjk.length === band.n * 3) open -= 1;
+  }
+  return bands.flatMap(({ n, latin, cjk }) => {
+    const queries: string[] = [];
+    const words = latin.length >= cjk.length ? latin : cjk;
+    const join = words === latin ? ' ' : '';
+    for (let i = 0; queries.length < n && i + 2 < words.length; i += 3) {
+      const [a = '', b = '', c = ''] = words.slice(i, i + 3);
+      const kind = queries.length % 3;
+      if (kind === 0) queries.push(`${a}${join}${b}`);
+      else if (kind === 1) queries.push(`${a}${join}${b}${join}${c}`);
+      else queries.push(words === latin ? `${a} ${b.slice(0, 3)}` : `${a}${b} ${c}`);
+    }
+    return queries;
+  });
 }
 
 /** Searches; hits best first (or newest first with sort 'date'). */

@@ -582,6 +582,55 @@ describe('export and import', () => {
     expect(searchWithTotal(imported, 'single often common').hits.map((hit) => hit.id)).toEqual(['d293']);
   });
 
+  it('ends its warm-up with searches of more and more common words, rarer bands first', async () => {
+    // 3,000 articles; four bands of 24 words each, in 5, 20, 60 and 200 articles (the warm-up's bands
+    // are docCount / 1000–300, / 300–100, / 100–30 and / 30–10 occurrences: 3–10, 10–30, 30–100, 100–300).
+    const bands = [
+      ['rare', 5],
+      ['some', 20],
+      ['many', 60],
+      ['most', 200],
+    ] as const;
+    const name = (k: number): string => String.fromCharCode(97 + (k % 26), 97 + Math.floor(k / 26));
+    const docs: SearchDoc[] = Array.from({ length: 3000 }, (_, ord) => {
+      const words = ['filler'];
+      for (const [band, count] of bands) {
+        const period = 3000 / count;
+        for (let k = 0; k < 24; k += 1) if (ord % period === k % period) words.push(`${band}${name(k)}`);
+      }
+      return {
+        id: `d${ord}`,
+        ord,
+        title: `Item ${ord}`,
+        text: words.join(' '),
+        date: null,
+        category: null,
+        lang: 'en',
+      };
+    });
+    const built = build(docs, 500);
+    const engine = await roundTrip(built);
+    const warm = warmUpQueries(engine);
+    const training = warm.slice(-32);
+    // A built index (no postings of its own yet) gets the coverage searches only.
+    expect(warmUpQueries(built).map(({ query }) => query)).toEqual(warm.slice(0, -32).map(({ query }) => query));
+    // Eight searches per band, in band order: each of two or three words of that band (the last cut to a prefix).
+    training.forEach(({ query }, i) => {
+      const band = bands[Math.floor(i / 8)]?.[0] ?? '';
+      const words = query.split(' ');
+      expect(words.length, query).toBeGreaterThanOrEqual(2);
+      expect(words.length, query).toBeLessThanOrEqual(3);
+      for (const word of words) expect(word.startsWith(band.slice(0, 3)), `${query} in band ${band}`).toBe(true);
+    });
+    expect(training.some(({ query }) => /^\S+ \S{3}$/.test(query))).toBe(true);
+    // More matches band after band: that is what lets V8 optimize the engine's loops before a reader searches.
+    const matches = training.map(({ query, options }) => searchWithTotal(engine, query, options).total);
+    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    const perBand = [0, 1, 2, 3].map((b) => median(matches.slice(b * 8, b * 8 + 8)));
+    for (let b = 1; b < 4; b += 1)
+      expect(perBand[b], `band ${b}: ${perBand.join(', ')}`).toBeGreaterThan(perBand[b - 1] ?? 0);
+  });
+
   it('picks the first k in order as a full sort would, ties included', () => {
     let seed = 7;
     const random = (): number => {
