@@ -1296,14 +1296,14 @@ function countTallies(
   field: FieldPostings,
   order: SortedOrds,
   saturated: Uint8Array,
-): Float64Array {
+): Uint32Array {
   const { ords } = order;
   const { groupCount, expansions } = planned;
   const classCount = planned.weights.length;
   const rowSize = groupCount * classCount;
   const { rows } = engine;
   ords.forEach((ord, i) => (rows[ord] = i + 1));
-  const fieldTally = new Float64Array(ords.length * rowSize);
+  const fieldTally = new Uint32Array(ords.length * rowSize);
   const { offsets, ords: lists, counts } = field;
   const add = (row: number, i: number, column: number): void => {
     const count = counts[i] ?? 0;
@@ -1393,8 +1393,8 @@ function scoreCounted(
   planned: Plan,
   counts: Float64Array,
   tally: Float64Array,
-  bodyTally: Float64Array,
-  titleTally: Float64Array | null,
+  bodyTally: Uint32Array,
+  titleTally: Uint32Array | null,
   row: number,
 ): Scored {
   const { groupCount } = planned;
@@ -1455,7 +1455,7 @@ function insertInOrder<T>(best: T[], item: T, k: number, compare: (a: T, b: T) =
 }
 
 /** Weighs row `row` of a tally (countTallies) into per-group counts: out[g]. */
-function settleRow(planned: Plan, tally: Float64Array, row: number, out: Float64Array): void {
+function settleRow(planned: Plan, tally: Uint32Array, row: number, out: Float64Array): void {
   const { groupCount, weights } = planned;
   const classCount = weights.length;
   const first = row * groupCount * classCount;
@@ -1522,7 +1522,7 @@ function rankCounted(
   const order: SortedOrds = { ords: candidates, sorted: null };
   const bodyTally = countTallies(engine, planned, body, order, saturated);
   // By relevance, the titles' tallies too (for the bounds): then a title without the words is not scanned.
-  let titleTally: Float64Array | null = null;
+  let titleTally: Uint32Array | null = null;
   const exact = (row: number): Scored => {
     const ord = candidates[row] ?? 0;
     return saturated[row]
