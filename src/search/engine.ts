@@ -776,13 +776,16 @@ function nextStamp(engine: Engine): number {
   return engine.stamp;
 }
 
+/** Postings of an imported index, per field, in ascending ord order. */
+function sortedPostings(engine: Engine, termId: number): Uint32Array[] {
+  return (engine.postingLists ?? []).map(({ offsets, ords }) =>
+    ords.subarray(offsets[termId] ?? 0, offsets[termId + 1] ?? 0),
+  );
+}
+
 /** Article ords holding `termId`, per field (FlexSearch's own lists: never modify them). */
 function postings(engine: Engine, termId: number): Postings[] {
-  if (engine.postingLists) {
-    return engine.postingLists.map(({ offsets, ords }) =>
-      ords.subarray(offsets[termId] ?? 0, offsets[termId + 1] ?? 0),
-    );
-  }
+  if (engine.postingLists) return sortedPostings(engine, termId);
   const term = engine.terms[termId] ?? '';
   const results = engine.index.search(term, { limit: POSTINGS_LIMIT });
   return results.map((entry) => entry.result as number[]);
@@ -862,7 +865,7 @@ interface Plan {
 /**
  * `intersect` (a query of words only, answered from the postings): the group with the fewest postings
  * marks its articles, and each further group (by size) only adds its bit to those holding every group
- * before it (readHeld, or seekHeld: each looked up in its lists when they are few). `touched` then holds
+ * before it (readHeld, or seekEach: each looked up in its lists when they are few). `touched` then holds
  * the first group's articles, not every article matching some group: the complete matches are the
  * same, but the partial ones are not all there, nor the other groups' idfs (`Plan.intersected`;
  * searchWithTotal widens the plan when it needs them).
@@ -940,18 +943,17 @@ function plan(engine: Engine, parsed: QueryGroup[], intersect = false): Plan {
     planned.idf[first] = Math.log(1 + docs / (1 + matched));
     // The articles holding every group so far (sorted once some list is to be looked up in); each
     // further group keeps those it holds.
-    let alive: Uint32Array | null = null;
+    let alive = Uint32Array.from(touched);
     let sorted = false;
     let held = 1 << first;
     const { masks } = engine;
     for (const g of order.slice(1)) {
-      alive ??= Uint32Array.from(touched);
       const bit = 1 << g;
       for (const list of lists[g] ?? []) {
         if (seekingPays(alive.length, list.length)) {
           if (!sorted) alive.sort();
           sorted = true;
-          seekHeld(engine, list, alive, bit);
+          seekEach(list, alive, (ord) => (masks[ord] = (masks[ord] ?? 0) | bit));
         } else readHeld(engine, list, held, bit);
       }
       held |= bit;
@@ -984,13 +986,6 @@ function markAll(engine: Engine, touched: number[], lists: readonly Postings[], 
     }
   }
   return marked;
-}
-
-/** Postings of an imported index, per field, in ascending ord order. */
-function sortedPostings(engine: Engine, termId: number): Uint32Array[] {
-  return (engine.postingLists ?? []).map(({ offsets, ords }) =>
-    ords.subarray(offsets[termId] ?? 0, offsets[termId + 1] ?? 0),
-  );
 }
 
 /**
@@ -1035,16 +1030,15 @@ function readHeld(engine: Engine, list: Uint32Array, held: number, bit: number):
 }
 
 /**
- * Adds `bit` to the `alive` articles (ascending) that `list` (ascending) holds, looking each up in it:
- * for alive articles far fewer than the list's (seekingPays).
+ * Calls `found` with each of `wanted` (ascending) that `list` (ascending) holds, and its index there,
+ * looking each up in turn (seek): for articles far fewer than the list's postings (seekingPays).
  */
-function seekHeld(engine: Engine, list: Uint32Array, alive: Uint32Array, bit: number): void {
-  const { masks } = engine;
+function seekEach(list: Uint32Array, wanted: Uint32Array, found: (ord: number, at: number) => void): void {
   let at = 0;
-  for (const ord of alive) {
+  for (const ord of wanted) {
     at = seek(list, at, ord);
     if (at >= list.length) return;
-    if (list[at] === ord) masks[ord] = (masks[ord] ?? 0) | bit;
+    if (list[at] === ord) found(ord, at);
   }
 }
 
@@ -1319,13 +1313,7 @@ function countTallies(
       if (seekingPays(ords.length, end - begin)) {
         // Few articles against a long list: each is looked up in it.
         order.sorted ??= Uint32Array.from(ords).sort();
-        const list = lists.subarray(begin, end);
-        let at = 0;
-        for (const ord of order.sorted) {
-          at = seek(list, at, ord);
-          if (at >= list.length) break;
-          if (list[at] === ord) add(rows[ord] ?? 0, begin + at, column);
-        }
+        seekEach(lists.subarray(begin, end), order.sorted, (ord, at) => add(rows[ord] ?? 0, begin + at, column));
         continue;
       }
       for (let i = begin; i < end; i += 1) {
@@ -1341,8 +1329,7 @@ function countTallies(
 /**
  * Weighted occurrences of the whole query as a phrase in one field, found from the `occurrences`
  * occurrences of group `anchor`'s terms there (the field holds exactly that many) instead of a scan
- * of every term: the same sum as countField's. A one-term anchor is jumped to (native indexOf); the
- * look stops at its last occurrence.
+ * of every term: the same sum as countField's. The look stops at the anchor's last occurrence.
  */
 function anchoredPhrase(
   engine: Engine,
