@@ -13,20 +13,15 @@
  * `--profile` writes a V8 CPU profile of one more pass (open it in Chrome DevTools).
  * `--built <dir>`: a corpus the browser bench built (scale-100k included), with the queries it ran
  * there (`queries-40.json` beside the folder) instead of the quality bench's sets.
+ * `--against <engine.ts>`: another engine module (an older one: `git show <rev>:src/search/engine.ts >
+ * src/search/_old.tmp.ts`), timed side by side with this one in the same process, each query's
+ * searches alternated (wall time, median of `--runs`), and their answers compared.
  */
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Session } from 'node:inspector/promises';
-import {
-  addArticles,
-  compactEngine,
-  createEngine,
-  exportIndex,
-  importIndex,
-  searchWithTotal,
-  toSearchDoc,
-  warmUpQueries,
-  type Engine,
-} from '../src/search/engine.ts';
+import * as thisEngine from '../src/search/engine.ts';
+import { searchWithTotal, toSearchDoc, warmUpQueries, type Engine, type SearchDoc } from '../src/search/engine.ts';
 import { CORPORA, generateQueries, loadArticles, type CorpusName, type Query } from './search-quality.ts';
 import { cachedQueries, readSearchDocs } from './lib/prepare.ts';
 
@@ -65,6 +60,52 @@ function timeQueries(engine: Engine, queries: readonly Query[], runs: number, wa
   return best;
 }
 
+type EngineModule = typeof thisEngine;
+
+/** Builds and imports an index of `docs` with `module`, as the worker gets it. */
+async function importedEngine(module: EngineModule, docs: readonly SearchDoc[]): Promise<Engine> {
+  const built = module.createEngine();
+  for (let i = 0; i < docs.length; i += BATCH_SIZE) module.addArticles(built, docs.slice(i, i + BATCH_SIZE));
+  module.compactEngine(built);
+  return module.importIndex(await module.exportIndex(built));
+}
+
+/** `--against`: each query searched by both engines in turn, `runs` times; median wall time per query. */
+function sideBySide(
+  label: string,
+  queries: readonly Query[],
+  other: EngineModule,
+  otherEngine: Engine,
+  engine: Engine,
+  runs: number,
+): void {
+  const options = { limit: APP_LIMIT, filters: {}, sort: 'relevance' as const };
+  const times = [queries.map((): number[] => []), queries.map((): number[] => [])];
+  let differing = 0;
+  queries.forEach((q) => {
+    const a = JSON.stringify(other.searchWithTotal(otherEngine, q.text, options));
+    if (a !== JSON.stringify(searchWithTotal(engine, q.text, options))) differing += 1;
+  });
+  for (let run = 0; run < runs; run += 1) {
+    queries.forEach((q, i) => {
+      const sides = [
+        () => other.searchWithTotal(otherEngine, q.text, options),
+        () => searchWithTotal(engine, q.text, options),
+      ];
+      for (const side of (run + i) % 2 === 0 ? [0, 1] : [1, 0]) {
+        const start = performance.now();
+        sides[side]?.();
+        times[side]?.[i]?.push(performance.now() - start);
+      }
+    });
+  }
+  const medians = times.map((perQuery) => perQuery.map((t) => [...t].sort((x, y) => x - y)[t.length >> 1] ?? 0));
+  const total = (m: number[]): string => m.reduce((sum, t) => sum + t, 0).toFixed(0);
+  console.log(`${summary(`${label}: against`, medians[0] ?? [])}, all ${total(medians[0] ?? [])} ms`);
+  console.log(`${summary(`${label}: this`, medians[1] ?? [])}, all ${total(medians[1] ?? [])} ms`);
+  console.log(`answers differing: ${differing} of ${queries.length}`);
+}
+
 function summary(label: string, times: readonly number[]): string {
   const sorted = [...times].sort((a, b) => a - b);
   const f = (v: number) => v.toFixed(2);
@@ -81,10 +122,7 @@ async function main(): Promise<void> {
   const slowest = Number(arg('--slowest') ?? 15);
   const first = process.argv.includes('--first');
   const docs = builtDir ? readSearchDocs(builtDir) : loadArticles(corpus).map(toSearchDoc);
-  const built = createEngine();
-  for (let i = 0; i < docs.length; i += BATCH_SIZE) addArticles(built, docs.slice(i, i + BATCH_SIZE));
-  compactEngine(built);
-  const engine = importIndex(await exportIndex(built));
+  const engine = await importedEngine(thisEngine, docs);
   // `--warm-up`: the worker's warm-up searches first (what a fresh worker does once an index is ready).
   if (process.argv.includes('--warm-up')) {
     const start = cpuMs();
@@ -102,6 +140,13 @@ async function main(): Promise<void> {
         ['browser bench', generateQueries(corpus, docs, BROWSER_QUERIES_PER_KIND)],
         ['quality bench', generateQueries(corpus, docs, QUALITY_QUERIES_PER_KIND)],
       ];
+  const againstPath = arg('--against');
+  if (againstPath) {
+    const other = (await import(resolve(againstPath))) as EngineModule;
+    const otherEngine = await importedEngine(other, docs);
+    for (const [label, queries] of sets) sideBySide(label, queries, other, otherEngine, engine, runs);
+    return;
+  }
   const all: Array<{ q: Query; ms: number }> = [];
   for (const [label, queries] of sets) {
     const times = first ? timeQueries(engine, queries, 1, false) : timeQueries(engine, queries, runs);
