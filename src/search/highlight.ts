@@ -1,10 +1,10 @@
 /**
- * Our own highlighter: safe HTML with `<mark>` around what a query matched, by the engine's rules
- * (tokenize.ts): English words exactly, as a prefix (the last word) or one typo away; Chinese runs
- * as substrings. Matches are found on the raw text, then every slice of text is escaped before
- * any markup is added, so the only tags in the output are our own bare `<mark>` and `</mark>`.
+ * Our own highlighter: what a query matched, by the engine's rules (tokenize.ts): English words
+ * exactly, as a prefix (the last word) or one typo away; Chinese runs as substrings. Matches are
+ * found on the raw text, which comes out cut into parts, the matched ones marked; the page makes text
+ * nodes and bare `<mark>` elements of them (src/ui/search/marked-parts.ts), so nothing is parsed as HTML.
  */
-import { matchWord, parseQuery, tokenize, type QueryGroup, type Token } from './tokenize.ts';
+import { matchWord, parseQuery, scanTokens, type QueryGroup, type Token } from './tokenize.ts';
 
 /** Same cap as the engine: later query terms are ignored. */
 const MAX_QUERY_TERMS = 32;
@@ -14,47 +14,14 @@ const LEAD_SHARE = 0.25;
 /** How far a snippet edge may move to land between words instead of inside one. */
 const MAX_EDGE_SHIFT = 20;
 const ELLIPSIS = '…';
-const MARK_OPEN = '<mark>';
-const MARK_CLOSE = '</mark>';
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const HTML_SPECIAL = /[&<>"']/g;
 const WHITESPACE = /\s/u;
 const LINE_BREAKS = /[\r\n]+/g;
-
-/** Text → HTML text, safe in element content and in quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(HTML_SPECIAL, (ch) => HTML_ESCAPES[ch] ?? ch);
-}
 
 /** A matched stretch [start, end) of the text, and the query groups (words, CJK runs) it matched. */
 export interface MatchSpan {
   start: number;
   end: number;
   groups: number[];
-}
-
-function wordSpans(tokens: readonly Token[], groups: readonly QueryGroup[]): MatchSpan[] {
-  const spans: MatchSpan[] = [];
-  const found = new Set<number>();
-  for (const loose of [false, true]) {
-    groups.forEach((group, g) => {
-      if (group.kind !== 'word' || (loose && found.has(g))) return;
-      for (const token of tokens) {
-        if (!token.cjk && matchWord(group, token.term, loose) !== null) {
-          spans.push({ start: token.start, end: token.end, groups: [g] });
-          found.add(g);
-        }
-      }
-    });
-  }
-  return spans;
 }
 
 /** Runs of a CJK group, as written: the characters in order with nothing between them. */
@@ -79,12 +46,37 @@ function cjkSpans(tokens: readonly Token[], groups: readonly QueryGroup[]): Matc
   return spans;
 }
 
+/**
+ * Where the query's words match, in one pass over the text: per word, its strict matches (exact,
+ * prefix, one typo away), or, when it has none, its loose ones (a word being typed with a typo).
+ * Also collects the text's tokens when a CJK group needs them (cjkSpans).
+ */
+function wordSpans(text: string, groups: readonly QueryGroup[], tokens: Token[] | null): MatchSpan[] {
+  const words = groups.flatMap((group, g) => (group.kind === 'word' ? [{ group, g }] : []));
+  const strict: MatchSpan[][] = groups.map(() => []);
+  const loose: MatchSpan[][] = groups.map(() => []);
+  scanTokens(text, (term, start, end, cjk) => {
+    tokens?.push({ term, start, end, cjk });
+    if (cjk) return;
+    for (const { group, g } of words) {
+      if (group.kind !== 'word') continue;
+      const found = strict[g] ?? [];
+      if (matchWord(group, term) !== null) found.push({ start, end, groups: [g] });
+      // Loose matches only count for a word with no strict one, and only a prefix has any.
+      else if (group.prefix && found.length === 0 && matchWord(group, term, true) !== null)
+        loose[g]?.push({ start, end, groups: [g] });
+    }
+  });
+  return groups.flatMap((_, g) => ((strict[g]?.length ?? 0) > 0 ? (strict[g] ?? []) : (loose[g] ?? [])));
+}
+
 /** Where the query matches `text`, sorted; overlapping or touching stretches are merged into one. */
 export function findMatches(text: string, query: string): MatchSpan[] {
   const { groups } = parseQuery(query, MAX_QUERY_TERMS);
   if (groups.length === 0 || text === '') return [];
-  const tokens = tokenize(text);
-  const spans = [...wordSpans(tokens, groups), ...cjkSpans(tokens, groups)];
+  const tokens: Token[] | null = groups.some((group) => group.kind === 'cjk') ? [] : null;
+  const spans = wordSpans(text, groups, tokens);
+  if (tokens) spans.push(...cjkSpans(tokens, groups));
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: MatchSpan[] = [];
   for (const span of spans) {
@@ -99,27 +91,36 @@ export function findMatches(text: string, query: string): MatchSpan[] {
   return merged;
 }
 
-/** Escapes text[start, end) and marks the spans inside it; `oneLine` turns line breaks into spaces. */
-function render(text: string, spans: readonly MatchSpan[], start: number, end: number, oneLine = false): string {
-  let html = '';
-  let at = start;
-  const plain = (from: number, to: number): string => {
+/** A stretch of text, marked when it matched the query. */
+export interface MarkedPart {
+  text: string;
+  mark: boolean;
+}
+
+/** text[start, end) cut into parts, the spans inside it marked; `oneLine` turns line breaks into spaces. */
+function cut(text: string, spans: readonly MatchSpan[], start: number, end: number, oneLine = false): MarkedPart[] {
+  const parts: MarkedPart[] = [];
+  const add = (from: number, to: number, mark: boolean): void => {
+    if (to <= from) return;
     const slice = text.slice(from, to);
-    return escapeHtml(oneLine ? slice.replace(LINE_BREAKS, ' ') : slice);
+    parts.push({ text: oneLine ? slice.replace(LINE_BREAKS, ' ') : slice, mark });
   };
+  let at = start;
   for (const span of spans) {
     const from = Math.max(span.start, start);
     const to = Math.min(span.end, end);
     if (to <= from) continue;
-    html += plain(at, from) + MARK_OPEN + plain(from, to) + MARK_CLOSE;
+    add(at, from, false);
+    add(from, to, true);
     at = to;
   }
-  return html + plain(at, end);
+  add(at, end, false);
+  return parts;
 }
 
-/** The whole text as safe HTML, with `<mark>` around every match of the query. */
-export function highlight(text: string, query: string): string {
-  return render(text, findMatches(text, query), 0, text.length);
+/** The whole text in parts, every match of the query marked. */
+export function highlightParts(text: string, query: string): MarkedPart[] {
+  return cut(text, findMatches(text, query), 0, text.length);
 }
 
 const LOW_SURROGATE_FIRST = 0xdc00;
@@ -169,14 +170,23 @@ function bestWindow(spans: readonly MatchSpan[], maxLength: number): number {
   return best;
 }
 
+/** Drops the whitespace at both ends of the text the parts make up (marks never start or end with any). */
+function trimParts(parts: MarkedPart[]): MarkedPart[] {
+  const first = parts[0];
+  if (first && !first.mark) first.text = first.text.trimStart();
+  const last = parts[parts.length - 1];
+  if (last && !last.mark) last.text = last.text.trimEnd();
+  return parts.filter((part) => part.text !== '');
+}
+
 /**
- * A stretch of about `maxLength` characters of `text` around its best match, as safe HTML with
- * marks; `…` shows where it was cut. Without a match, the start of the text.
+ * A stretch of about `maxLength` characters of `text` around its best match, in parts, the matches
+ * marked; `…` shows where it was cut. Without a match, the start of the text.
  */
-export function snippet(text: string, query: string, maxLength = DEFAULT_SNIPPET_LENGTH): string {
+export function snippetParts(text: string, query: string, maxLength = DEFAULT_SNIPPET_LENGTH): MarkedPart[] {
   const trimmed = text.trim();
   const spans = findMatches(trimmed, query);
-  if (trimmed.length <= maxLength) return render(trimmed, spans, 0, trimmed.length, true);
+  if (trimmed.length <= maxLength) return cut(trimmed, spans, 0, trimmed.length, true);
   const anchor = spans[bestWindow(spans, maxLength)];
   let start = 0;
   if (anchor) {
@@ -189,6 +199,8 @@ export function snippet(text: string, query: string, maxLength = DEFAULT_SNIPPET
   // Never cut a surrogate pair in two.
   if (isLowSurrogate(trimmed.charCodeAt(start))) start += 1;
   if (isLowSurrogate(trimmed.charCodeAt(end))) end -= 1;
-  const body = render(trimmed, spans, start, end, true).trim();
-  return (start > 0 ? ELLIPSIS : '') + body + (end < trimmed.length ? ELLIPSIS : '');
+  const parts = trimParts(cut(trimmed, spans, start, end, true));
+  if (start > 0) parts.unshift({ text: ELLIPSIS, mark: false });
+  if (end < trimmed.length) parts.push({ text: ELLIPSIS, mark: false });
+  return parts;
 }

@@ -247,6 +247,9 @@ export type WordMatch = 'exact' | 'prefix' | 'typo' | null;
 export function matchWord(group: { term: string; prefix: boolean }, term: string, loose = false): WordMatch {
   if (term === group.term) return 'exact';
   if (group.prefix && term.startsWith(group.term)) return 'prefix';
+  // Most words are too long or too short to be one edit away: settled before the regular expressions.
+  const gap = term.length - group.term.length;
+  if ((gap > 1 || gap < -1) && !(loose && group.prefix)) return null;
   if (!typoEligible(group.term) || hasDigit(term)) return null;
   if (typoEligible(term) && withinOneEdit(group.term, term)) return 'typo';
   if (loose && group.prefix && prefixWithinOneEdit(group.term, term)) return 'typo';

@@ -11,12 +11,10 @@
  *   (node_modules/svelte/src/internal/client/dom/reconciler.js); identity, never fed content.
  * - `dompurify`: DOMPurify's own policy; article HTML reaches the DOM only as the TrustedHTML that
  *   DOMPurify returns after sanitizing (src/ui/reader/sanitize.ts, RETURN_TRUSTED_TYPE).
- * - `folio-highlight`: search titles and snippets: escaped text plus bare `<mark>`, checked
- *   (src/security/trusted-types.ts).
  * - `default`: code we do not own that uses a string sink: the module worker and service worker
  *   URLs (same origin, `.js` only) and simple-keyboard's key labels (text without markup only).
  */
-export const TRUSTED_TYPES_POLICIES = ['svelte-trusted-html', 'dompurify', 'folio-highlight', 'default'] as const;
+export const TRUSTED_TYPES_POLICIES = ['svelte-trusted-html', 'dompurify', 'default'] as const;
 export type TrustedTypesPolicyName = (typeof TRUSTED_TYPES_POLICIES)[number];
 
 /** Which page a policy is for: the full app (index.html and its routes) or the widget's iframe page. */

@@ -25,35 +25,6 @@ function factory(): PolicyFactory | undefined {
   return (globalThis as { trustedTypes?: PolicyFactory }).trustedTypes;
 }
 
-/** Escaped text (no `<` or `>`) with our bare `<mark>` and `</mark>` tags only: the highlighter's output. */
-const MARKED_TEXT = /^(?:[^<>]|<mark>|<\/mark>)*$/;
-
-/** Throws on anything but escaped text with `<mark>`: a bug in the highlighter must not become markup. */
-export function checkMarkedText(html: string): string {
-  if (!MARKED_TEXT.test(html)) throw new TypeError('folio-highlight: markup other than <mark> refused');
-  return html;
-}
-
-let highlightPolicy: Policy | null | undefined;
-
-/**
- * The highlighter's HTML (search/highlight.ts: every slice escaped, then `<mark>` added) as TrustedHTML,
- * through the `folio-highlight` policy, which checks that shape again.
- */
-export function markedText(html: string): SafeHtml {
-  if (highlightPolicy === undefined) {
-    const tt = factory();
-    try {
-      highlightPolicy = tt ? tt.createPolicy('folio-highlight', { createHTML: checkMarkedText }) : null;
-    } catch {
-      // A second copy of the widget on a page whose CSP forbids duplicate names: the check still runs.
-      highlightPolicy = null;
-    }
-  }
-  const checked = checkMarkedText(html);
-  return (highlightPolicy?.createHTML?.(checked) ?? checked) as SafeHtml;
-}
-
 /** Script URLs Folio loads itself: same origin as the page, over http(s), a `.js` file. */
 export function isOwnScriptUrl(input: string, base: string, origin: string): boolean {
   try {

@@ -61,7 +61,7 @@ test('the app, its files and the widget page are served with the CSP, Trusted Ty
   }
   expect(appCsp).toContain("script-src 'self';");
   expect(appCsp).toContain("require-trusted-types-for 'script'");
-  expect(appCsp).toContain('trusted-types svelte-trusted-html dompurify folio-highlight default');
+  expect(appCsp).toContain('trusted-types svelte-trusted-html dompurify default');
   expect(appCsp).toContain("frame-ancestors 'none'");
   expect(appCsp).not.toMatch(/unsafe-eval|blob:|'unsafe-inline'[^;]*;.*script-src/);
   // The <meta> fallback for hosts without headers: the same policy minus frame-ancestors.
@@ -99,7 +99,7 @@ test('every route of the app runs with zero CSP and Trusted Types violations', a
   await page.getByRole('button', { name: 'Save this article' }).click();
   await expectClean(guard, 'article');
 
-  // Search: the module worker, then highlighted titles and snippets (folio-highlight).
+  // Search: the module worker, then highlighted titles and snippets (text nodes and bare <mark>, no policy needed).
   await page.goto('./#/search?q=coral%20reef');
   await expect(results(page).getByRole('link').first()).toBeVisible({ timeout: 30_000 });
   await expect(results(page).locator('.snippet mark').first()).toBeVisible();
