@@ -270,6 +270,9 @@ test('results below the fold are laid out only near the viewport, and stay reada
   await expect(items).toHaveCount(20);
   // Issue #7: the first layout of a results page skips the results nobody can see yet.
   const last = items.last();
+  // The snippets past the first screen come a few tasks later (PartsQueue), highlighted all the same.
+  await expect(last.locator('.snippet mark').first()).toBeAttached();
+  await expect(last.locator('.snippet')).toContainText(/\bthe\b/i);
   expect(await last.evaluate((li) => getComputedStyle(li).contentVisibility)).toBe('auto');
   // Its contents are skipped (not rendered) until it nears the viewport.
   const skipped = () =>

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { findMatches, highlightParts, snippetParts, type MarkedPart } from '../../src/search/highlight.ts';
-import { markedParts } from '../../src/ui/search/marked-parts.ts';
+import { showParts } from '../../src/ui/search/marked-parts.ts';
 
 const HOSTILE_DIR = path.join(process.env.FOLIO_SHARED_CORPUS ?? path.resolve('../shared/corpus'), 'hostile');
 
@@ -20,7 +20,7 @@ const plain = (parts: readonly MarkedPart[]): string => parts.map((part) => part
 /** What the page makes of the parts (the search results' attachment): its nodes and the text shown. */
 function render(parts: readonly MarkedPart[]): { nodes: string[]; attributes: number; text: string } {
   const element = document.createElement('p');
-  markedParts(parts)(element);
+  showParts(element, parts);
   const nodes = [...element.childNodes].map((node) =>
     node.nodeType === node.TEXT_NODE ? '#text' : node.nodeName.toLowerCase(),
   );

@@ -6,16 +6,80 @@ import type { MarkedPart } from '../../search/highlight.ts';
  * text. Nothing is parsed as HTML, so no article text can become markup, and a results page costs
  * no HTML parsing (issue #7).
  */
-export function markedParts(parts: readonly MarkedPart[]): Attachment<HTMLElement> {
-  return (element) => {
-    const doc = element.ownerDocument;
-    element.replaceChildren(
-      ...parts.map((part) => {
-        if (!part.mark) return doc.createTextNode(part.text);
-        const mark = doc.createElement('mark');
-        mark.textContent = part.text;
-        return mark;
-      }),
-    );
+export function showParts(element: HTMLElement, parts: readonly MarkedPart[]): void {
+  const doc = element.ownerDocument;
+  element.replaceChildren(
+    ...parts.map((part) => {
+      if (!part.mark) return doc.createTextNode(part.text);
+      const mark = doc.createElement('mark');
+      mark.textContent = part.text;
+      return mark;
+    }),
+  );
+}
+
+/** Milliseconds of filling per task: above it, the queue yields to the page until its next task. */
+export const FILL_BUDGET_MS = 10;
+
+/**
+ * Fills elements with parts that are costly to find (a snippet scans its whole article) in later
+ * tasks, in the order they were asked for, about FILL_BUDGET_MS of them per task. Why: the first
+ * results page after a start runs the highlighter before V8 has optimized it, and its twenty
+ * snippets in one task made the longest main-thread task of a cold visit (issue #7).
+ */
+export class PartsQueue {
+  readonly #jobs = new Set<() => void>();
+  readonly #budgetMs: number;
+  readonly #now: () => number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(budgetMs = FILL_BUDGET_MS, now: () => number = () => performance.now()) {
+    this.#budgetMs = budgetMs;
+    this.#now = now;
+  }
+
+  /**
+   * Fills the element with `parts()`: at once when `now`, else in a later task (the element is
+   * emptied meanwhile: it may hold parts of an earlier query). Dropped if the element goes first.
+   */
+  fill(now: boolean, parts: () => readonly MarkedPart[]): Attachment<HTMLElement> {
+    return (element) => {
+      if (now) {
+        showParts(element, parts());
+        return;
+      }
+      element.replaceChildren();
+      const job = (): void => showParts(element, parts());
+      this.#jobs.add(job);
+      this.#schedule();
+      return () => {
+        this.#jobs.delete(job);
+      };
+    };
+  }
+
+  get pending(): number {
+    return this.#jobs.size;
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#jobs.clear();
+  }
+
+  #schedule(): void {
+    this.#timer ??= setTimeout(this.#run, 0);
+  }
+
+  readonly #run = (): void => {
+    this.#timer = undefined;
+    const deadline = this.#now() + this.#budgetMs;
+    for (const job of this.#jobs) {
+      this.#jobs.delete(job);
+      job();
+      if (this.#now() >= deadline) break;
+    }
+    if (this.#jobs.size > 0) this.#schedule();
   };
 }
