@@ -70,9 +70,21 @@ function wordSpans(text: string, groups: readonly QueryGroup[], tokens: Token[] 
   return groups.flatMap((_, g) => ((strict[g]?.length ?? 0) > 0 ? (strict[g] ?? []) : (loose[g] ?? [])));
 }
 
+let lastQuery: string | undefined;
+let lastGroups: readonly QueryGroup[] = [];
+
+/** The query's groups, parsed once for a results page's forty titles and snippets (read-only). */
+function queryGroups(query: string): readonly QueryGroup[] {
+  if (query !== lastQuery) {
+    lastGroups = parseQuery(query, MAX_QUERY_TERMS).groups;
+    lastQuery = query;
+  }
+  return lastGroups;
+}
+
 /** Where the query matches `text`, sorted; overlapping or touching stretches are merged into one. */
 export function findMatches(text: string, query: string): MatchSpan[] {
-  const { groups } = parseQuery(query, MAX_QUERY_TERMS);
+  const groups = queryGroups(query);
   if (groups.length === 0 || text === '') return [];
   const tokens: Token[] | null = groups.some((group) => group.kind === 'cjk') ? [] : null;
   const spans = wordSpans(text, groups, tokens);
