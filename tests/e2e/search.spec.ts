@@ -292,3 +292,36 @@ test('results below the fold are laid out only near the viewport, and stay reada
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title!.trim());
 });
+
+test('"More results" adds the next page below the rows shown, which stay as they were; back restores the place', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 800, height: 600 });
+  await openHome(page);
+  await page.goto('./#/search?q=the');
+  const items = results(page).locator('li');
+  // A new search shows its first rows with the answer and the rest a few tasks later (issue #7).
+  await expect(items).toHaveCount(20);
+  const status = page.getByRole('status').filter({ hasText: '“the”' });
+  const total = Number((await status.textContent())?.match(/\d[\d,]*/)?.[0].replaceAll(',', ''));
+  expect(total).toBeGreaterThan(20);
+  await items.nth(12).evaluate((li) => li.setAttribute('data-probe', 'kept'));
+  await page.getByRole('button', { name: 'More results' }).click();
+  await expect(items).toHaveCount(Math.min(40, total));
+  // The same rows, not rebuilt: the page only grew.
+  await expect(items.nth(12)).toHaveAttribute('data-probe', 'kept');
+  await expect(items.nth(20).locator('.snippet')).not.toBeEmpty();
+  // Open the last result, come back: every row is there again, and the page is where it was.
+  const last = Math.min(40, total) - 1;
+  const link = items.nth(last).getByRole('link');
+  const title = (await link.textContent())?.trim() ?? '';
+  await link.scrollIntoViewIfNeeded();
+  const y = await page.evaluate(() => window.scrollY);
+  expect(y).toBeGreaterThan(0);
+  await link.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await page.goBack();
+  await expect(items).toHaveCount(Math.min(40, total));
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(y);
+  await expect(items.nth(last).getByRole('link')).toBeInViewport();
+});
