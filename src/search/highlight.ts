@@ -59,7 +59,6 @@ function wordSpans(text: string, groups: readonly QueryGroup[], tokens: Token[] 
     tokens?.push({ term, start, end, cjk });
     if (cjk) return;
     for (const { group, g } of words) {
-      if (group.kind !== 'word') continue;
       const found = strict[g] ?? [];
       if (matchWord(group, term) !== null) found.push({ start, end, groups: [g] });
       // Loose matches only count for a word with no strict one, and only a prefix has any.

@@ -138,15 +138,6 @@ export interface Token {
   cjk: boolean;
 }
 
-/** Terms with their spans in `text`, for highlighting and query parsing. */
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  scanTokens(text, (term, start, end, cjk) => {
-    tokens.push({ term, start, end, cjk });
-  });
-  return tokens;
-}
-
 /** True for a one-character Han/kana/bopomofo term. */
 export function isCjkTerm(term: string): boolean {
   const codePoint = term.codePointAt(0);

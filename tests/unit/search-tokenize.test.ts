@@ -4,10 +4,18 @@ import {
   matchWord,
   parseQuery,
   prefixWithinOneEdit,
-  tokenize,
+  scanTokens,
   tokenizeTerms,
   withinOneEdit,
+  type Token,
 } from '../../src/search/tokenize.ts';
+
+/** Terms with their spans, as the highlighter collects them from scanTokens. */
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  scanTokens(text, (term, start, end, cjk) => tokens.push({ term, start, end, cjk }));
+  return tokens;
+}
 
 describe('tokenizeTerms', () => {
   it('folds case, full-width forms and diacritics (NFKC-style), one code point at a time', () => {
