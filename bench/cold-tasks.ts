@@ -7,8 +7,8 @@
  *   npx tsx bench/cold-tasks.ts [--corpus en-reuters] [--visits 5] [--app <dist>]...
  *
  * `--app`: a built app folder, or `current` (repeatable; default `current`: the current sources,
- * built as the bench builds them). Prints each visit's long tasks (`+start after the first paint +
- * duration`, ms) and, per app, the median of the longest.
+ * built as the bench builds them). Prints each visit's first list paint, search-ready and long tasks
+ * (`+start after the first paint duration`, ms) and, per app, the medians.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,15 @@ interface LongTask {
   duration: number;
 }
 
-async function visit(app: string, corpusDir: string, probeQuery: string): Promise<LongTask[]> {
+interface Visit {
+  /** The first list paint and search-ready, ms from navigation start. */
+  list: number;
+  ready: number;
+  /** Long tasks from the first list paint to search-ready, `start` from the first paint. */
+  tasks: LongTask[];
+}
+
+async function visit(app: string, corpusDir: string, probeQuery: string): Promise<Visit> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(HOW_TO_GET_CHROMIUM);
   const server = await serveStatic(app, corpusDir);
@@ -50,9 +58,13 @@ async function visit(app: string, corpusDir: string, probeQuery: string): Promis
     await page.evaluate(`location.hash = '#/search?q=' + encodeURIComponent(${JSON.stringify(probeQuery)})`);
     const ready = (await page.evaluate(`window.__folioBench.when('searchReady')`)) as number;
     const tasks = (await page.evaluate('window.__folioBench.longTasks')) as LongTask[];
-    return tasks
-      .filter((task) => task.start >= firstPaint && task.start <= ready)
-      .map((task) => ({ start: task.start - firstPaint, duration: task.duration }));
+    return {
+      list: firstPaint,
+      ready,
+      tasks: tasks
+        .filter((task) => task.start >= firstPaint && task.start <= ready)
+        .map((task) => ({ start: task.start - firstPaint, duration: task.duration })),
+    };
   } finally {
     await context.close();
     await server.close();
@@ -67,19 +79,25 @@ async function main(): Promise<void> {
     dists.push(app === 'current' ? (await buildApp(log)).distDir : app);
   const corpus = await prepareCorpus(corpusName, dists[0] ?? '', 1, log);
   if (!corpus) throw new Error(`no corpus ${corpusName}`);
-  const longest = new Map<string, number[]>(dists.map((dist) => [dist, []]));
+  const seen = new Map<string, Visit[]>(dists.map((dist) => [dist, []]));
   for (let v = 1; v <= visits; v += 1) {
     for (const dist of dists) {
-      const tasks = await visit(dist, corpus.corpusDir, corpus.probeQuery);
-      longest.get(dist)?.push(Math.max(0, ...tasks.map((task) => task.duration)));
-      const list = tasks.map((task) => `+${Math.round(task.start)} ${Math.round(task.duration)}`).join(', ');
-      log(`${dist}, visit ${v}: ${list || 'no long task'}`);
+      const one = await visit(dist, corpus.corpusDir, corpus.probeQuery);
+      seen.get(dist)?.push(one);
+      const list = one.tasks.map((task) => `+${Math.round(task.start)} ${Math.round(task.duration)}`).join(', ');
+      log(
+        `${dist}, visit ${v}: list ${Math.round(one.list)}, ready ${Math.round(one.ready)}; ${list || 'no long task'}`,
+      );
     }
   }
-  for (const [dist, values] of longest) {
-    const sorted = [...values].sort((a, b) => a - b);
+  const sortedOf = (values: number[]): number[] => values.sort((a, b) => a - b).map(Math.round);
+  for (const [dist, all] of seen) {
+    const longest = sortedOf(all.map((one) => Math.max(0, ...one.tasks.map((task) => task.duration))));
+    const lists = sortedOf(all.map((one) => one.list));
+    const readies = sortedOf(all.map((one) => one.ready));
     log(
-      `${dist}: longest task after the first paint, median ${Math.round(median(sorted) ?? 0)} ms of ${sorted.map(Math.round).join(', ')}`,
+      `${dist}: longest task after the first paint, median ${median(longest) ?? 0} ms of ${longest.join(', ')}; ` +
+        `first list paint median ${median(lists) ?? 0} ms, search-ready median ${median(readies) ?? 0} ms`,
     );
   }
 }
