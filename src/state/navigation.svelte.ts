@@ -1,10 +1,18 @@
 import { parseHash, type Route } from '../app/router.ts';
 
+/** The reader's place in a page: an element by its key, and where its top was in the window. */
+export interface Anchor {
+  key: string;
+  top: number;
+}
+
 /** What a history entry needs to look as it was when the reader comes back to it. */
 export interface EntrySnapshot {
   y: number;
   /** How many list items were shown, so a list can load that many before scrolling. */
   shown: number;
+  /** Where the page said the reader was (`anchorWith`): more exact than `y` where heights vary. */
+  anchor?: Anchor;
 }
 
 const SESSION_KEY = 'folio:scroll';
@@ -20,10 +28,16 @@ function isEntryState(value: unknown): value is EntryState {
   return typeof value === 'object' && value !== null && typeof (value as EntryState).folioKey === 'string';
 }
 
+function isAnchor(value: unknown): value is Anchor {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.key === 'string' && typeof v.top === 'number' && Number.isFinite(v.top);
+}
+
 function isSnapshot(value: unknown): value is EntrySnapshot {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.y === 'number' && typeof v.shown === 'number';
+  return typeof v.y === 'number' && typeof v.shown === 'number' && (v.anchor === undefined || isAnchor(v.anchor));
 }
 
 function newKey(): string {
@@ -40,7 +54,13 @@ export interface FolioNavigation {
   readonly visit: number;
   readonly restoring: EntrySnapshot | null;
   setShown(shown: number): void;
-  settle(freshY?: number): void;
+  /**
+   * The page's way to name the reader's place when they leave (kept with the scroll position);
+   * returns its removal.
+   */
+  anchorWith(find: () => Anchor | null): () => void;
+  /** `locate`: the element of a kept anchor, so the page comes back with it where it was. */
+  settle(freshY?: number, locate?: (key: string) => Element | null): void;
   resumeAt(id: string, y: number): void;
   takeResume(id: string): number | undefined;
   go(hash: string): void;
@@ -59,6 +79,7 @@ export class Navigation implements FolioNavigation {
   #key = '';
   #restoring: EntrySnapshot | null = null;
   #resume: { id: string; y: number } | null = null;
+  #anchor: (() => Anchor | null) | null = null;
   // Not reactive on purpose: nothing renders from it.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #snapshots = new Map<string, EntrySnapshot>();
@@ -92,10 +113,22 @@ export class Navigation implements FolioNavigation {
    * Called by a view once its content is on screen: back/forward returns to where the
    * reader was; a fresh visit starts at `freshY` (the top, or a resumed position).
    */
-  settle(freshY = 0): void {
-    const y = this.#restoring?.y ?? freshY;
+  settle(freshY = 0, locate?: (key: string) => Element | null): void {
+    const snap = this.#restoring;
+    let y = snap?.y ?? freshY;
+    // The anchored element back where it was in the window: rows whose height is only estimated
+    // until laid out (content-visibility) make the same `y` show another place.
+    const element = snap?.anchor && locate ? locate(snap.anchor.key) : null;
+    if (snap?.anchor && element) y = element.getBoundingClientRect().top + this.#window.scrollY - snap.anchor.top;
     this.#window.scrollTo(0, y);
     this.#restoring = null;
+  }
+
+  anchorWith(find: () => Anchor | null): () => void {
+    this.#anchor = find;
+    return () => {
+      if (this.#anchor === find) this.#anchor = null;
+    };
   }
 
   /** "Continue reading": the next visit of article `id` opens at `y`. */
@@ -166,7 +199,10 @@ export class Navigation implements FolioNavigation {
 
   #save(): void {
     const snap = this.#snapshots.get(this.#key);
-    this.#snapshots.set(this.#key, { y: this.#window.scrollY, shown: snap?.shown ?? 0 });
+    const y = this.#window.scrollY;
+    // At the top there is nothing to anchor (and no layout to read on every search's URL change).
+    const anchor = y > 0 ? this.#anchor?.() : null;
+    this.#snapshots.set(this.#key, { y, shown: snap?.shown ?? 0, ...(anchor ? { anchor } : {}) });
     // Oldest entries go first: a Map iterates in insertion order.
     while (this.#snapshots.size > MAX_REMEMBERED) {
       const oldest = this.#snapshots.keys().next().value;

@@ -18,6 +18,9 @@ export class MemoryNavigation implements FolioNavigation {
 
   /** Scroll and list sizes are the widget's own business (see WidgetApp), not the history's. */
   setShown(): void {}
+  anchorWith(): () => void {
+    return () => {};
+  }
   settle(): void {}
   resumeAt(): void {}
   takeResume(): number | undefined {
