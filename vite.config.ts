@@ -6,6 +6,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { encodePng, ICON_FILES, renderIcon } from './src/offline/icon.ts';
 import { COMMON_HEADERS, contentSecurityPolicy } from './src/security/policy.ts';
+import { compileHints } from './src/build/compile-hints.ts';
 import { securityPolicy } from './src/security/vite-plugin.ts';
 
 /**
@@ -35,42 +36,6 @@ function appIcons(): Plugin {
         { tag: 'meta', attrs: { name: 'theme-color', content: THEME_COLOR }, injectTo: 'head' },
         { tag: 'link', attrs: { rel: 'apple-touch-icon', href: './icons/apple-touch-icon.png' }, injectTo: 'head' },
       ];
-    },
-  };
-}
-
-/** V8's explicit compile hint for a whole script (Chromium 136 and later; other engines ignore a comment). */
-const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
-/** Lazy chunks whose code runs as soon as they load (the entry chunks count too). */
-const HINTED_CHUNKS = new Set(['SearchPage']);
-
-/**
- * Puts V8's compile hint on the first line of the entry chunks and of the search page's chunk, so
- * their functions are compiled with the script on V8's streaming thread, not one by one on the main
- * thread at their first call. Chromium keeps no code cache for ES modules: every visit compiled about
- * 900 functions lazily on the main thread (about 240 ms of a warm visit at 4× throttling; issue #7,
- * docs/ARCHITECTURE.md has the figures). The source maps move down a line with the code.
- */
-function compileHints(): Plugin {
-  return {
-    name: 'folio:compile-hints',
-    apply: 'build',
-    enforce: 'post',
-    generateBundle: {
-      order: 'post',
-      handler(_options, bundle) {
-        for (const chunk of Object.values(bundle)) {
-          if (chunk.type !== 'chunk' || !(chunk.isEntry || HINTED_CHUNKS.has(chunk.name))) continue;
-          chunk.code = `${COMPILE_HINT}\n${chunk.code}`;
-          if (chunk.map) chunk.map.mappings = `;${chunk.map.mappings}`;
-          const map = bundle[`${chunk.fileName}.map`];
-          if (map?.type === 'asset' && typeof map.source === 'string') {
-            const json = JSON.parse(map.source) as { mappings: string };
-            json.mappings = `;${json.mappings}`;
-            map.source = JSON.stringify(json);
-          }
-        }
-      },
     },
   };
 }
@@ -164,7 +129,8 @@ export default defineConfig({
       },
     }),
     precacheCheck(),
-    compileHints(),
+    // The search page's code runs as soon as its chunk loads (src/build/compile-hints.ts).
+    compileHints(['SearchPage']),
   ],
   build: {
     target: 'es2022',

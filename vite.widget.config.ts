@@ -5,6 +5,7 @@
  */
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { compileHints } from './src/build/compile-hints.ts';
 import { securityPolicy } from './src/security/vite-plugin.ts';
 
 /** The widget's root component, compiled as a custom element; every other component is a plain one. */
@@ -27,6 +28,8 @@ export default defineConfig({
     }),
     // embed.html's CSP (with Trusted Types) as a <meta>; hosts should also send it as a header (docs/SECURITY.md).
     securityPolicy(),
+    // folio-reader.js compiled with the script on V8's streaming thread, not on the host's main thread.
+    compileHints(),
   ],
   worker: {
     format: 'es',
