@@ -23,7 +23,7 @@ export interface TraceEvent {
   dur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string; data?: { message?: string } };
+  args?: { name?: string; data?: { message?: string; url?: string } };
 }
 
 export async function startTrace(cdp: CDPSession, categories = CATEGORIES): Promise<void> {

@@ -118,8 +118,9 @@ export class Navigation implements FolioNavigation {
     let y = snap?.y ?? freshY;
     // The anchored element back where it was in the window: rows whose height is only estimated
     // until laid out (content-visibility) make the same `y` show another place.
-    const element = snap?.anchor && locate ? locate(snap.anchor.key) : null;
-    if (snap?.anchor && element) y = element.getBoundingClientRect().top + this.#window.scrollY - snap.anchor.top;
+    const anchor = snap?.anchor;
+    const element = anchor ? locate?.(anchor.key) : null;
+    if (anchor && element) y = element.getBoundingClientRect().top + this.#window.scrollY - anchor.top;
     this.#window.scrollTo(0, y);
     this.#restoring = null;
   }

@@ -1,12 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
-
-/** One trace event, as Chromium's tracing writes it. */
-interface TraceEvent {
-  name: string;
-  pid: number;
-  tid: number;
-  args?: { data?: { url?: string } };
-}
+import { startTrace, stopTrace } from '../../bench/lib/trace.ts';
 
 export interface CompileTrace {
   /** The modules compiled on the thread that compiled the entry, by URL. */
@@ -26,20 +19,9 @@ export async function traceCompiles(
   run: () => Promise<void>,
 ): Promise<CompileTrace | null> {
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Tracing.start', { categories: 'v8,disabled-by-default-v8.compile', transferMode: 'ReturnAsStream' });
+  await startTrace(cdp, 'v8,disabled-by-default-v8.compile');
   await run();
-  const done = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream ?? '')));
-  await cdp.send('Tracing.end');
-  const stream = await done;
-  let text = '';
-  for (;;) {
-    const chunk = await cdp.send('IO.read', { handle: stream });
-    text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
-    if (chunk.eof) break;
-  }
-  await cdp.send('IO.close', { handle: stream });
-  const parsed = JSON.parse(text) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  const events = await stopTrace(cdp);
   const main = events.find((e) => e.name === 'v8.compileModule' && entry.test(e.args?.data?.url ?? ''));
   if (!main) return null;
   const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid);

@@ -1,7 +1,7 @@
 import type { Anchor } from '../../state/navigation.svelte.ts';
 
 /** The attribute naming a result's row by its article id (SearchResults.svelte writes it). */
-export const RESULT_KEY = 'data-result';
+const RESULT_KEY = 'data-result';
 
 /**
  * The reader's place in the results: the first row still on screen, and where its top is in the
