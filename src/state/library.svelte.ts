@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import { chunkOf, CorpusError, isQuotaError, readsFromMemory, type LoadProgress } from '../corpus/load.ts';
 // Off the main thread (issue #7), with loadCorpus's very shape: the calls below are unchanged.
 import { loadCorpusInWorker as loadCorpus, UnstoredArticles } from '../corpus/import-client.ts';
@@ -144,7 +145,11 @@ export class Library {
 
   /** Reads from this database, keeping the reader the views hold when it is the same one. */
   #readFrom(db: FolioDatabase): void {
-    if (!(this.reader instanceof IndexedDbReader && this.reader.db === db)) this.reader = new IndexedDbReader(db);
+    if (this.reader instanceof IndexedDbReader && this.reader.db === db) return;
+    // A list of a complete corpus takes its size from the manifest (one count less on the way to the
+    // first list); a record lost behind our back is found by #checkCount, and the repair counts again.
+    const stored = (manifest: Manifest) => untrack(() => this.complete && this.manifest?.hash === manifest.hash);
+    this.reader = new IndexedDbReader(db, stored);
   }
 
   /**

@@ -49,9 +49,12 @@ export interface ArticleReader {
 export class IndexedDbReader implements ArticleReader {
   readonly kind = 'indexeddb';
   readonly db: FolioDatabase;
+  readonly #stored: (manifest: Manifest) => boolean;
 
-  constructor(db: FolioDatabase) {
+  /** `stored(manifest)`: every article of that manifest is in `db` now (the corpus is complete). */
+  constructor(db: FolioDatabase, stored: (manifest: Manifest) => boolean = () => false) {
     this.db = db;
+    this.#stored = stored;
   }
 
   getArticle(id: string): Promise<Article | undefined> {
@@ -67,7 +70,7 @@ export class IndexedDbReader implements ArticleReader {
   }
 
   listSource(manifest: Manifest, query: ListQuery): ArticleListSource {
-    return new ListSource(this.db, manifest, query);
+    return new ListSource(this.db, manifest, query, this.#stored(manifest));
   }
 
   monthCounts(year: number): Promise<number[]> {

@@ -309,6 +309,31 @@ test.describe('faults', () => {
     expect(repaired.title).toBe(victim!.title);
   });
 
+  test('articles deleted behind the app\'s back are noticed and put back at the top of the list', async ({ page }) => {
+    await openHome(page);
+    const links = page.locator('ol.articles > li a[href^="#/article/"]');
+    await expect(links.nth(2)).toBeVisible();
+    const newest = await links.evaluateAll((all) => all.slice(0, 3).map((a) => [a.getAttribute('href'), a.textContent]));
+    const ids = newest.map(([href]) => decodeURIComponent(String(href).slice('#/article/'.length)));
+    await withDb(
+      page,
+      `(db) => { const tx = db.transaction('articles', 'readwrite');
+        for (const id of ${JSON.stringify(ids)}) tx.objectStore('articles').delete(id);
+        return new Promise((res) => { tx.oncomplete = () => res(null); }); }`,
+    );
+    const built = JSON.parse(await readFile(`${E2E_DIST}/corpus/manifest.json`, 'utf8')) as BuiltManifest;
+    expect(await storedArticleCount(page)).toBe(built.count - 3);
+    await page.reload();
+    // The list of a complete corpus is sized from its manifest (no count): the count check repairs it.
+    await expect
+      .poll(() => links.evaluateAll((all) => all.slice(0, 3).map((a) => [a.getAttribute('href'), a.textContent])), {
+        timeout: 30_000,
+      })
+      .toEqual(newest);
+    await expect(page.locator('ol.articles > li').first()).toHaveAttribute('aria-setsize', String(built.count));
+    expect(await storedArticleCount(page)).toBe(built.count);
+  });
+
   test('a garbage corpus state is replaced by a fresh import that keeps what is sound', async ({ page }) => {
     await openHome(page);
     const before = await storedIds(page);
