@@ -309,11 +309,13 @@ test.describe('faults', () => {
     expect(repaired.title).toBe(victim!.title);
   });
 
-  test('articles deleted behind the app\'s back are noticed and put back at the top of the list', async ({ page }) => {
+  test("articles deleted behind the app's back are noticed and put back at the top of the list", async ({ page }) => {
     await openHome(page);
     const links = page.locator('ol.articles > li a[href^="#/article/"]');
     await expect(links.nth(2)).toBeVisible();
-    const newest = await links.evaluateAll((all) => all.slice(0, 3).map((a) => [a.getAttribute('href'), a.textContent]));
+    const newest = await links.evaluateAll((all) =>
+      all.slice(0, 3).map((a) => [a.getAttribute('href'), a.textContent]),
+    );
     const ids = newest.map(([href]) => decodeURIComponent(String(href).slice('#/article/'.length)));
     await withDb(
       page,
