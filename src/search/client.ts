@@ -4,7 +4,7 @@
  */
 import type { Article } from '../corpus/types.ts';
 import type { ExportedIndex, SearchOptions, SearchResult } from './engine.ts';
-import { isResponse, type ReadySource, type SearchRequest, type SearchResponse } from './protocol.ts';
+import { isResponse, searchWorkerName, type ReadySource, type SearchRequest, type SearchResponse } from './protocol.ts';
 
 export interface ClientEvents {
   onProgress?: (indexed: number, total: number) => void;
@@ -42,9 +42,18 @@ export class SearchClient {
   }
 
   static start(events?: ClientEvents): SearchClient {
-    // Our own module worker: FlexSearch's `worker` option builds Blob workers, which a strict CSP forbids.
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'folio-search' });
-    return new SearchClient(worker, events);
+    return new SearchClient(spawnSearchWorker(), events);
+  }
+
+  /** Takes over a worker started (and asked to `open`) before the app was mounted: see src/app/boot-search.ts. */
+  static adopt(booted: BootedWorker, events?: ClientEvents): SearchClient {
+    const client = new SearchClient(booted.worker, events);
+    booted.worker.removeEventListener('message', booted.hold);
+    // After the caller has the client, and before any later message (each comes in a task of its own).
+    queueMicrotask(() => {
+      for (const data of booted.held.splice(0)) client.#receive(data);
+    });
+    return client;
   }
 
   init(corpusHash: string, total: number): void {
@@ -146,4 +155,29 @@ export class SearchClient {
       }
     }
   }
+}
+
+/** The search worker; named after `dbName` when it will be asked to `open` it (searchWorkerName). */
+export function spawnSearchWorker(dbName?: string): Worker {
+  // Our own module worker: FlexSearch's `worker` option builds Blob workers, which a strict CSP forbids.
+  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: searchWorkerName(dbName) });
+}
+
+/** A search worker started and sent `open` before any SearchClient: what it said meanwhile is held. */
+export interface BootedWorker {
+  worker: Worker;
+  dbName: string;
+  manifestUrl: string;
+  held: unknown[];
+  hold: (event: MessageEvent<unknown>) => void;
+}
+
+/** Starts the search worker and asks it to `open` the corpus stored in `dbName` (SearchClient.adopt takes it). */
+export function bootSearchWorker(dbName: string, manifestUrl: string): BootedWorker {
+  const worker = spawnSearchWorker(dbName);
+  const held: unknown[] = [];
+  const hold = (event: MessageEvent<unknown>): void => void held.push(event.data);
+  worker.addEventListener('message', hold);
+  worker.postMessage({ type: 'open', dbName, manifestUrl } satisfies SearchRequest);
+  return { worker, dbName, manifestUrl, held, hold };
 }

@@ -11,7 +11,8 @@
  * answers `ready`, or `unbuilt` when the page must send the articles (`init` and `build`).
  * `open` (at boot, before the page knows the manifest): the worker restores the index cached for
  * the complete corpus stored in `dbName` and answers `ready` with that corpus's hash, or nothing
- * when there is none; a later `load` for the same hash is answered from it at once.
+ * when there is none; a later `load` for the same hash is answered from it at once. A worker whose
+ * name carries `dbName` (searchWorkerName) starts that read as it boots, before `open` reaches it.
  */
 import type { Article } from '../corpus/types.ts';
 import type { ExportedIndex, SearchField, SearchFilters, SearchHit, SearchOptions, SearchSort } from './engine.ts';
@@ -207,4 +208,21 @@ export function isResponse(value: unknown): value is SearchResponse {
     default:
       return false;
   }
+}
+
+const WORKER_NAME = 'folio-search';
+
+/**
+ * The search worker's name: with `dbName` when the page starts it to `open` that database, so the
+ * worker can begin reading the stored corpus's index before the message arrives (a message to a
+ * worker that is starting is handed over only when the page's main thread is free again).
+ */
+export function searchWorkerName(dbName?: string): string {
+  return dbName === undefined ? WORKER_NAME : `${WORKER_NAME} ${dbName}`;
+}
+
+/** The database a search worker's name says it will be asked to open, if any. */
+export function dbNameOfSearchWorker(name: unknown): string | undefined {
+  const prefix = `${WORKER_NAME} `;
+  return typeof name === 'string' && name.startsWith(prefix) ? name.slice(prefix.length) : undefined;
 }

@@ -1,7 +1,7 @@
 import type { Manifest } from '../corpus/types.ts';
 import type { SearchOptions, SearchResult } from '../search/engine.ts';
 import { ENGINE_VERSION, indexCacheKey } from '../search/version.ts';
-import { SearchClient } from '../search/client.ts';
+import { SearchClient, type BootedWorker, type ClientEvents } from '../search/client.ts';
 import type { ArticleReader } from '../storage/reader.ts';
 import type { SearchBackend } from './search.svelte.ts';
 
@@ -84,15 +84,24 @@ export class SearchService implements SearchBackend {
    * warm start's searches need not wait for the page. `start` then confirms the corpus (the worker
    * answers at once when it is the one opened) or loads the new one.
    */
-  open(manifestUrl: string, dbName: string): void {
-    if (this.#client) return;
+  open(manifestUrl: string, dbName: string, booted?: BootedWorker | null): void {
+    if (this.#client) {
+      booted?.worker.terminate();
+      return;
+    }
+    // Started and sent `open` by the app's first module (src/app/boot-search.ts), for this very corpus.
+    if (booted?.dbName === dbName && booted.manifestUrl === manifestUrl) {
+      this.#spawn(booted);
+      return;
+    }
+    booted?.worker.terminate();
     this.#spawn().open(dbName, manifestUrl);
   }
 
-  #spawn(): SearchClient {
+  #spawn(booted?: BootedWorker): SearchClient {
     this.#readyHash = '';
     this.#failed = false;
-    const client = SearchClient.start({
+    const events: ClientEvents = {
       onProgress: (done, total) => (this.progress = { done, total }),
       onReady: (source, count, corpusHash) => {
         // A corpus replaced meanwhile (the one opened at boot, before an update) is not this one.
@@ -115,7 +124,8 @@ export class SearchService implements SearchBackend {
         this.#failed = true;
         this.error = message;
       },
-    });
+    };
+    const client = booted ? SearchClient.adopt(booted, events) : SearchClient.start(events);
     this.#client = client;
     this.#resolveStarted(client);
     return client;

@@ -68,24 +68,28 @@ export async function readSearchIndexIn(name: string, key: string): Promise<Stor
   return isStoredSearchIndex(value) ? value : undefined;
 }
 
+/** A complete corpus stored in a database, the manifest it came from, and its cached index. */
+export interface StoredCorpusIndex {
+  corpusHash: string;
+  manifestUrl: string;
+  index: StoredSearchIndex;
+}
+
 /**
  * The search worker at boot, before the page has read anything: the cached index of the complete
- * corpus stored from `manifestUrl`, if there is one, with that corpus's hash. One read-only
- * transaction over the corpus state and the cache, so the two agree. The page checks the corpus
- * against its manifest later and asks again (`load`) if it changed.
+ * corpus stored, if there is one, with that corpus's hash and manifest URL (the caller checks it is
+ * the page's). One read-only transaction over the corpus state and the cache, so the two agree. The
+ * page checks the corpus against its manifest later and asks again (`load`) if it changed.
  */
-export async function readStoredCorpusIndexIn(
-  name: string,
-  manifestUrl: string,
-): Promise<{ corpusHash: string; index: StoredSearchIndex } | undefined> {
+export async function readStoredCorpusIndexIn(name: string): Promise<StoredCorpusIndex | undefined> {
   return withDatabase(name, async (db) => {
     if (!db.objectStoreNames.contains('meta')) return undefined;
     const tx = db.transaction(['meta', STORE], 'readonly');
     const state: unknown = await request(tx.objectStore('meta').get(CORPUS_STATE_KEY));
-    if (!isCorpusState(state) || !state.complete || state.manifestUrl !== manifestUrl) return undefined;
+    if (!isCorpusState(state) || !state.complete) return undefined;
     const value: unknown = await request(tx.objectStore(STORE).get(indexCacheKey(state.hash)));
     return isStoredSearchIndex(value) && value.corpusHash === state.hash
-      ? { corpusHash: state.hash, index: value }
+      ? { corpusHash: state.hash, manifestUrl: state.manifestUrl, index: value }
       : undefined;
   });
 }
