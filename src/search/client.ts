@@ -45,7 +45,7 @@ export class SearchClient {
     return new SearchClient(spawnSearchWorker(), events);
   }
 
-  /** Takes over a worker started (and asked to `open`) before the app was mounted: see src/app/boot-search.ts. */
+  /** Takes over a worker started (and asked to `open`) before the app was mounted: see src/app/boot.ts. */
   static adopt(booted: BootedWorker, events?: ClientEvents): SearchClient {
     const client = new SearchClient(booted.worker, events);
     booted.worker.removeEventListener('message', booted.hold);

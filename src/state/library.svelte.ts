@@ -5,7 +5,13 @@ import { loadCorpusInWorker as loadCorpus, UnstoredArticles } from '../corpus/im
 import { connectionError } from '../corpus/import-protocol.ts';
 import type { Article, Manifest } from '../corpus/types.ts';
 import { readCorpusState } from '../storage/articles.ts';
-import { isNewerSchemaError, openFolioDB, type FolioDatabase } from '../storage/db.ts';
+import {
+  isNewerSchemaError,
+  openFolioDB,
+  type ConnectionEvents,
+  type EarlyConnection,
+  type FolioDatabase,
+} from '../storage/db.ts';
 import type { MemoryReader } from '../storage/memory-reader.ts';
 import { IndexedDbReader, type ArticleReader } from '../storage/reader.ts';
 
@@ -62,10 +68,14 @@ export class Library {
   /** Articles not imported yet (search results during a first import), read off the main thread. */
   readonly #unstored: UnstoredArticles;
 
-  constructor(manifestUrl: string, dbName: string) {
+  /** The app's connection opened at boot (src/app/boot.ts), taken by the first open. */
+  #early: EarlyConnection | null;
+
+  constructor(manifestUrl: string, dbName: string, early: EarlyConnection | null = null) {
     this.manifestUrl = manifestUrl;
     this.dbName = dbName;
     this.#unstored = new UnstoredArticles(manifestUrl);
+    this.#early = early?.name === dbName ? early : null;
   }
 
   async open(): Promise<void> {
@@ -203,8 +213,10 @@ export class Library {
   }
 
   async #connect(): Promise<FolioDatabase> {
+    const early = this.#early;
+    this.#early = null;
     try {
-      return await openFolioDB(this.dbName, {
+      const events: ConnectionEvents = {
         onVersionChange: () => {
           // The connection is closed (db.ts): stop importing, and say why.
           this.#abort?.abort();
@@ -218,7 +230,10 @@ export class Library {
           if (this.reader?.kind === 'indexeddb') this.reader = null;
           this.fail(new CorpusError('storage', 'the browser closed the database'));
         },
-      });
+      };
+      if (!early) return await openFolioDB(this.dbName, events);
+      early.listen(events);
+      return await early.db;
     } catch (err) {
       // Named as the import worker names a connection it could not open; anything else as it is.
       if (isQuotaError(err) || isNewerSchemaError(err)) throw connectionError(err);

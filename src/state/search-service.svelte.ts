@@ -89,7 +89,7 @@ export class SearchService implements SearchBackend {
       booted?.worker.terminate();
       return;
     }
-    // Started and sent `open` by the app's first module (src/app/boot-search.ts), for this very corpus.
+    // Started and sent `open` by the app's first module (src/app/boot.ts), for this very corpus.
     if (booted?.dbName === dbName && booted.manifestUrl === manifestUrl) {
       this.#spawn(booted);
       return;

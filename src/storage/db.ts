@@ -213,6 +213,47 @@ export async function openFolioDB(name: string, events: ConnectionEvents = {}): 
   return db;
 }
 
+/** A connection being opened before its owner exists: events that come first are kept for it. */
+export interface EarlyConnection {
+  readonly name: string;
+  readonly db: Promise<FolioDatabase>;
+  /** The owner's handlers, given the events that came before them first. */
+  listen(events: ConnectionEvents): void;
+}
+
+/**
+ * Connection events for handlers given later: until `listen`, they are kept, then passed on in the
+ * order they came; after it, at once.
+ */
+export function relayEvents(): { events: Required<ConnectionEvents>; listen: (events: ConnectionEvents) => void } {
+  let target: ConnectionEvents | null = null;
+  const missed: (keyof ConnectionEvents)[] = [];
+  const relay = (key: keyof ConnectionEvents) => (): void => {
+    if (target) target[key]?.();
+    else missed.push(key);
+  };
+  return {
+    events: {
+      onBlocked: relay('onBlocked'),
+      onVersionChange: relay('onVersionChange'),
+      onTerminated: relay('onTerminated'),
+    },
+    listen(events) {
+      target = events;
+      for (const key of missed.splice(0)) events[key]?.();
+    },
+  };
+}
+
+/** Opens the database now, for an owner created later (src/app/boot.ts, then Library). */
+export function openFolioDBEarly(name: string): EarlyConnection {
+  const { events, listen } = relayEvents();
+  const db = openFolioDB(name, events);
+  // Not unhandled: the owner awaits it and handles the failure as its own open's.
+  db.catch(() => undefined);
+  return { name, db, listen };
+}
+
 export function toStored(article: Article, corpusHash: string): StoredArticle {
   return {
     ...article,
