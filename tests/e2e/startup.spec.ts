@@ -38,7 +38,7 @@ test('a warm start shows the home list without counting the stored articles firs
     const counted: string[] = [];
     (window as unknown as { folioCounts: string[] }).folioCounts = counted;
     const count = IDBIndex.prototype.count;
-    IDBIndex.prototype.count = function (this: IDBIndex, query?: IDBValidKey | IDBKeyRange | null) {
+    IDBIndex.prototype.count = function (this: IDBIndex, query?: IDBValidKey | IDBKeyRange) {
       if (!document.querySelector('a[href^="#/article/"]')) counted.push(`${this.objectStore.name}.${this.name}`);
       return count.call(this, query);
     };

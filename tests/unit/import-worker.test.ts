@@ -12,6 +12,7 @@ import { loadCorpusInWorker, UnstoredArticles } from '../../src/corpus/import-cl
 import { ChunkArticles, chunkOf, KEPT_CHUNKS } from '../../src/corpus/load.ts';
 import type { Article, ChunkRef } from '../../src/corpus/types.ts';
 import type { FolioDatabase } from '../../src/storage/db.ts';
+import { testArticle } from './article-fixture.ts';
 import { Library } from '../../src/state/library.svelte.ts';
 
 const inPage = vi.hoisted(() => ({ calls: 0 }));
@@ -40,20 +41,7 @@ const MANIFEST = {
 } as unknown as Manifest;
 
 function article(id: string, ord: number): Article {
-  return {
-    id,
-    title: `Title ${id}`,
-    date: null,
-    category: null,
-    lang: 'en',
-    html: '<p>Body</p>',
-    tags: [],
-    images: [],
-    translations: {},
-    ord,
-    prev: null,
-    next: null,
-  };
+  return testArticle({ id, ord, title: `Title ${id}`, html: '<p>Body</p>' });
 }
 
 const PROGRESS: LoadProgress = { done: 1, total: 2, written: 3, articles: 6 };

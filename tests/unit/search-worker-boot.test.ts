@@ -5,6 +5,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CORPUS_FORMAT, type Article } from '../../src/corpus/types.ts';
+import { testArticle } from './article-fixture.ts';
 import { addArticles, createEngine, snapshotIndex, toSearchDoc } from '../../src/search/engine.ts';
 import { searchWorkerName, type SearchRequest, type SearchResponse } from '../../src/search/protocol.ts';
 import { ENGINE_VERSION, indexCacheKey } from '../../src/search/version.ts';
@@ -13,20 +14,7 @@ const HASH = 'a'.repeat(64);
 const MANIFEST_URL = 'https://folio.test/corpus/manifest.json';
 
 function article(ord: number, title: string): Article {
-  return {
-    id: `doc-${ord}`,
-    title,
-    date: '2021-03-04',
-    category: 'news',
-    lang: 'en',
-    html: `<p>${title}.</p>`,
-    tags: [],
-    images: [],
-    translations: {},
-    ord,
-    prev: null,
-    next: null,
-  };
+  return testArticle({ id: `doc-${ord}`, ord, title, date: '2021-03-04', category: 'news', html: `<p>${title}.</p>` });
 }
 
 function storedRecords(): { state: unknown; index: unknown } {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Article } from '../../src/corpus/types.ts';
 import { isResponse, type SearchRequest, type SearchResponse } from '../../src/search/protocol.ts';
+import { testArticle } from './article-fixture.ts';
 
 /** The worker as its page sees it: messages in, messages out (globals stubbed before it loads). */
 const sent: SearchResponse[] = [];
@@ -12,20 +13,15 @@ const ARTICLE_COUNT = 260;
 
 function article(ord: number): Article {
   const topic = TOPICS[ord % TOPICS.length] ?? '';
-  return {
+  return testArticle({
     id: `doc-${ord}`,
+    ord,
     title: `Notes on the ${topic} number ${ord}`,
     date: `2020-01-${String((ord % 28) + 1).padStart(2, '0')}`,
     category: topic,
     lang: ord % 2 === 0 ? 'en' : 'zh',
     html: `<p>The ${topic} opened again.</p><p>${ord % 2 === 0 ? 'Visitors came early.' : '游客很早就来了。'}</p>`,
-    tags: [],
-    images: [],
-    translations: {},
-    ord,
-    prev: null,
-    next: null,
-  };
+  });
 }
 
 const ARTICLES = Array.from({ length: ARTICLE_COUNT }, (_, ord) => article(ord));
