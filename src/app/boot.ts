@@ -10,11 +10,18 @@
  *   app is evaluated and mounted.
  * Only the app's entry imports this: the widget opens its database and starts its worker later.
  */
-import { bootSearchWorker } from '../search/client.ts';
+import { bootSearchWorker, type BootedWorker } from '../search/client.ts';
 import { APP_DB_NAME, openFolioDBEarly } from '../storage/db.ts';
 
 export const APP_MANIFEST_URL = new URL('corpus/manifest.json', document.baseURI).href;
 
-export const bootedSearch = bootSearchWorker(APP_DB_NAME, APP_MANIFEST_URL);
+/** Null when the worker cannot be started here: the app then starts it as it did, and says so if it fails. */
+export const bootedSearch = ((): BootedWorker | null => {
+  try {
+    return bootSearchWorker(APP_DB_NAME, APP_MANIFEST_URL);
+  } catch {
+    return null;
+  }
+})();
 
 export const bootedDb = openFolioDBEarly(APP_DB_NAME);
