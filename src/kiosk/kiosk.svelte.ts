@@ -114,8 +114,12 @@ export class Kiosk {
     this.#timer.poke();
   };
 
-  closeQr = (): void => {
-    this.qrUrl = null;
+  /**
+   * The dialog for `url` closed. Its `close` event comes in a task after the close itself, so a link
+   * opened meanwhile may already have replaced it: that one stays.
+   */
+  closeQr = (url: string): void => {
+    if (this.qrUrl === url) this.qrUrl = null;
   };
 
   /** Back to the start screen with no trace of the last visitor (docs/KIOSK.md "Idle reset"). */
