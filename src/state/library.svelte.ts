@@ -76,6 +76,12 @@ export class Library {
     this.dbName = dbName;
     this.#unstored = new UnstoredArticles(manifestUrl);
     this.#early = early?.name === dbName ? early : null;
+    // One for another database is of no use here: not left open.
+    if (early && !this.#early)
+      early.db.then(
+        (db) => db.close(),
+        () => undefined,
+      );
   }
 
   async open(): Promise<void> {

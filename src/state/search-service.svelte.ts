@@ -85,17 +85,13 @@ export class SearchService implements SearchBackend {
    * answers at once when it is the one opened) or loads the new one.
    */
   open(manifestUrl: string, dbName: string, booted?: BootedWorker | null): void {
-    if (this.#client) {
-      booted?.worker.terminate();
-      return;
-    }
     // Started and sent `open` by the app's first module (src/app/boot.ts), for this very corpus.
-    if (booted?.dbName === dbName && booted.manifestUrl === manifestUrl) {
+    if (!this.#client && booted?.dbName === dbName && booted.manifestUrl === manifestUrl) {
       this.#spawn(booted);
       return;
     }
     booted?.worker.terminate();
-    this.#spawn().open(dbName, manifestUrl);
+    if (!this.#client) this.#spawn().open(dbName, manifestUrl);
   }
 
   #spawn(booted?: BootedWorker): SearchClient {
