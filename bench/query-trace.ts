@@ -105,6 +105,9 @@ async function main(): Promise<void> {
       const shown = events.find((e) => e.name === 'folio-bench:query-shown');
       if (!start || !shown) continue;
       const mainEvents = events.filter((e) => e.tid === start.tid && e.pid === start.pid);
+      // Same origin as the tasks' times (describe): 2 ms before the hash change.
+      for (const p of mainEvents.filter((e) => e.name === 'folio-bench:search-posted' && e.ts >= start.ts))
+        log(`  search posted at +${Math.round((p.ts - start.ts + 2000) / 1000)} ms`);
       for (const line of describe(mainEvents, start.ts - 2000, shown.ts + 2000)) log(`  ${line}`);
     }
     const f = (values: number[]): string =>

@@ -2,8 +2,9 @@
  * The in-page probe, added with addInitScript before any app script runs. It records, relative to
  * the navigation start (performance.now()), without touching the app's code and with no CSS class:
  * only links to `#/article/<id>`, the results list's accessible label and `role="status"`, which the
- * design contract fixes (the lists may be virtualized, the loader and search page may change):
- * - firstListPaint: the first visible link to an article (taken in the next animation frame, just before paint);
+ * design contract fixes (the lists may be virtualized, the loader and search page may change).
+ * What is on screen is looked at in animation frames, just before they paint, never inside the app's tasks:
+ * - firstListPaint: the first visible link to an article;
  * - firstResults: the first article link in `[aria-label="Search results"]` (possibly from a partial index);
  * - searchReady: results on screen for an answer the worker gave after it said 'ready';
  * - importStart / importEnd: the first article written to IndexedDB; the corpus completion marker
@@ -20,7 +21,7 @@
  *   postMessage of {type:'search'} to its {type:'results'} answer).
  * `runQuery(q)` sets the hash to a search and resolves when the page shows that query's answer:
  * the worker's final answer for q has arrived, a `role="status"` element names q and the results
- * list is not `aria-busy`, timed in the animation frame after that (the frame that paints it).
+ * list is not `aria-busy`, timed in the animation frame that paints it.
  * Plain JavaScript in a string: tsx would add helper calls (`__name`) to a serialized function.
  */
 /** The probe's name in CPU profiles, so its own time is told apart from the app's. */
@@ -86,14 +87,17 @@ export const PROBE_SCRIPT = String.raw`
           if (!m.partial && 'workerReady' in marks) {
             lastFinalResults = now;
             // Results identical to the partial ones may not change the DOM: settle after a while.
-            setTimeout(() => check(true), 250);
+            setTimeout(() => ask(true), 250);
           }
-          for (const q of [...pendingQueries]) q.check();
+          ask(false);
         }
       });
     }
     postMessage(message, ...rest) {
-      if (message && message.type === 'search') posted.set(message.id, performance.now());
+      if (message && message.type === 'search') {
+        posted.set(message.id, performance.now());
+        performance.mark('folio-bench:search-posted');
+      }
       if (message && (message.type === 'init' || message.type === 'import' || message.type === 'load') && !('workerReady' in marks)) indexStartedAt = performance.now();
       return super.postMessage(message, ...rest);
     }
@@ -118,37 +122,37 @@ export const PROBE_SCRIPT = String.raw`
   };
 
   const ARTICLE_LINK = 'a[href*="#/article/"]';
-  const framed = new Set();
   const visible = (el) => !!el && el.getClientRects().length > 0;
   const resultsList = () => document.querySelector('[aria-label="Search results"]');
   const firstVisible = (root, selector) => {
     for (const el of root.querySelectorAll(selector)) if (visible(el)) return el;
     return null;
   };
-  // Whether an article link is visible needs a layout: looked at in an animation frame, where the
-  // frame lays the page out anyway, not in the mutation's microtask, which would force that layout
-  // inside the app's own task and lengthen the long tasks measured (the 100k import's above all).
-  let listChecking = false;
-  function checkList() {
-    listChecking = false;
-    if ('firstListPaint' in marks || resultsList()) return;
-    // Seen in this frame's animation callbacks: this frame paints it.
-    if (firstVisible(document, ARTICLE_LINK)) mark('firstListPaint');
+  // The page is looked at once per animation frame, in the frame's callbacks, just before it paints:
+  // what is seen there is what that frame shows. Never in a mutation's microtask, which would put the
+  // probe's queries (and a forced layout for visibility) inside the app's own task: the measured long
+  // tasks would grow by them, and a worker's answer would wait behind them (its round trip measured).
+  let frameAsked = false;
+  let settledAsked = false;
+  function ask(settled) {
+    if (settled) settledAsked = true;
+    if (frameAsked) return;
+    frameAsked = true;
+    requestAnimationFrame(look);
   }
-  function check(settled) {
-    if (!('firstListPaint' in marks) && !listChecking) {
-      listChecking = true;
-      requestAnimationFrame(checkList);
-    }
+  function look() {
+    frameAsked = false;
+    const settled = settledAsked;
+    settledAsked = false;
     const list = resultsList();
+    if (!('firstListPaint' in marks) && !list && firstVisible(document, ARTICLE_LINK)) mark('firstListPaint');
     const hit = list ? list.querySelector(ARTICLE_LINK) : null;
-    if (hit && !('firstResults' in marks)) mark('firstResults');
-    if (hit && !('searchReady' in marks) && !framed.has('searchReady') && lastFinalResults >= 0 && (settled || lastMutation > lastFinalResults)) {
-      framed.add('searchReady');
-      requestAnimationFrame(() => mark('searchReady'));
-    }
-    for (const q of [...pendingQueries]) q.check();
+    if (hit) mark('firstResults');
+    if (hit && lastFinalResults >= 0 && (settled || lastMutation > lastFinalResults)) mark('searchReady');
+    for (const q of [...pendingQueries]) q.look(list);
   }
+  /** Whether a mutation can still change a mark or a query's answer. */
+  const watching = () => !('firstListPaint' in marks) || !('searchReady' in marks) || pendingQueries.size > 0;
 
   const pendingQueries = new Set();
   const statusNames = (q) => [...document.querySelectorAll('[role="status"]')].some((el) => el.textContent.includes(q));
@@ -157,21 +161,14 @@ export const PROBE_SCRIPT = String.raw`
     return new Promise((resolve) => {
       const start = performance.now();
       const firstAnswer = answers.length;
-      let framing = false;
       performance.mark('folio-bench:query-start');
       const entry = {
-        check() {
-          if (framing) return;
+        look(list) {
           const final = answers.slice(firstAnswer).filter((a) => !a.partial && a.at >= start && a.query === q);
-          const list = resultsList();
           if (final.length === 0 || !list || list.getAttribute('aria-busy') === 'true' || !statusNames(q)) return;
-          framing = true;
-          const workerMs = final[final.length - 1].ms;
-          const inWorkerMs = final[final.length - 1].inWorker;
-          requestAnimationFrame(() => {
-            performance.mark('folio-bench:query-shown');
-            done({ ms: performance.now() - start, workerMs, inWorkerMs, hits: list.querySelectorAll(ARTICLE_LINK).length, timedOut: false });
-          });
+          const { ms: workerMs, inWorker: inWorkerMs } = final[final.length - 1];
+          performance.mark('folio-bench:query-shown');
+          done({ ms: performance.now() - start, workerMs, inWorkerMs, hits: list.querySelectorAll(ARTICLE_LINK).length, timedOut: false });
         },
       };
       const timer = setTimeout(() => done({ ms: performance.now() - start, workerMs: null, inWorkerMs: null, hits: 0, timedOut: true }), timeoutMs);
@@ -187,7 +184,7 @@ export const PROBE_SCRIPT = String.raw`
 
   new MutationObserver(() => {
     lastMutation = performance.now();
-    check(false);
+    if (watching()) ask(false);
   }).observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'] });
 
   /** Article links in the DOM, and the list size the page claims (aria-setsize), for the virtualization check. */
