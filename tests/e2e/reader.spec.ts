@@ -124,6 +124,30 @@ test('the back button returns to the list at its scroll position', async ({ page
   await expect(links.nth(40)).toBeInViewport();
 });
 
+test('a reload keeps the scroll positions of the page being read and of the one before it', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 700 });
+  await openHome(page);
+  await expect(page.locator('ol.articles > li a.title')).toHaveCount(articles.length);
+  const scrollY = () => page.evaluate(() => window.scrollY);
+  await page.evaluate(() => window.scrollTo(0, 1500));
+  await expect.poll(scrollY).toBe(1500);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Latest articles');
+  await expect.poll(scrollY).toBe(1500);
+
+  const long = [...articles].sort((a, b) => b.html.length - a.html.length)[0]!;
+  await page.goto(`./${articleHref(long.id)}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(long.title);
+  await page.evaluate(() => window.scrollTo(0, 300));
+  await expect.poll(scrollY).toBe(300);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(long.title);
+  await expect.poll(scrollY).toBe(300);
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Latest articles');
+  await expect.poll(scrollY).toBe(1500);
+});
+
 test('an unknown article id shows the not-found page', async ({ page }) => {
   await page.goto('./#/article/no-such-article');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
