@@ -4,6 +4,8 @@ export const en = {
   skipToContent: 'Skip to content',
   navLatest: 'Latest',
   navCategories: 'Categories',
+  moreCategories: 'All {count} categories',
+  fewerCategories: 'Fewer categories',
   navArchive: 'Archive',
   navSaved: 'Saved',
   navSettings: 'Settings',

@@ -5,6 +5,8 @@ export const zhCN: Messages = {
   skipToContent: '跳到正文',
   navLatest: '最新',
   navCategories: '分类',
+  moreCategories: '全部 {count} 个分类',
+  fewerCategories: '收起分类',
   navArchive: '归档',
   navSaved: '收藏',
   navSettings: '设置',

@@ -1,5 +1,5 @@
 import type { Locale } from '../i18n/index.ts';
-import type { Navigation } from '../state/navigation.svelte.ts';
+import { currentEntryKey, type Navigation } from '../state/navigation.svelte.ts';
 import type { Settings } from '../state/settings.svelte.ts';
 import type { KioskConfig } from './config.ts';
 import { IdleTimer } from './idle-timer.ts';
@@ -16,12 +16,6 @@ export interface KioskDeps {
   nav: Navigation;
   settings: Settings;
   user: KioskUserData;
-}
-
-function entryKey(state: unknown): string | null {
-  if (typeof state !== 'object' || state === null) return null;
-  const key = (state as { folioKey?: unknown }).folioKey;
-  return typeof key === 'string' ? key : null;
 }
 
 /**
@@ -153,12 +147,12 @@ export class Kiosk {
   }
 
   #remember(): void {
-    const key = entryKey(this.#win.history.state);
+    const key = currentEntryKey(this.#win);
     if (key) this.#visitorKeys.add(key);
   }
 
   #onPopState = (): void => {
-    const key = entryKey(this.#win.history.state);
+    const key = currentEntryKey(this.#win);
     // Back (or forward) into the last visitor's pages: that entry becomes the start screen instead.
     if (key && this.#staleKeys.has(key)) this.#win.history.replaceState(null, '', '#/');
   };

@@ -13,6 +13,8 @@ export interface EntrySnapshot {
   shown: number;
   /** Where the page said the reader was (`anchorWith`): more exact than `y` where heights vary. */
   anchor?: Anchor;
+  /** The page's disclosure was open (the home page's full list of categories). */
+  expanded?: boolean;
 }
 
 const SESSION_KEY = 'folio:scroll';
@@ -37,7 +39,12 @@ function isAnchor(value: unknown): value is Anchor {
 function isSnapshot(value: unknown): value is EntrySnapshot {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.y === 'number' && typeof v.shown === 'number' && (v.anchor === undefined || isAnchor(v.anchor));
+  return (
+    typeof v.y === 'number' &&
+    typeof v.shown === 'number' &&
+    (v.anchor === undefined || isAnchor(v.anchor)) &&
+    (v.expanded === undefined || typeof v.expanded === 'boolean')
+  );
 }
 
 function newKey(): string {
@@ -55,6 +62,12 @@ function browserEntryKey(win: Window): string | null {
   return key ? `entry:${key}` : null;
 }
 
+/** The current history entry's key (ours in its state, else the browser's), or null for an entry not known yet. */
+export function currentEntryKey(win: Window): string | null {
+  const state: unknown = win.history.state;
+  return isEntryState(state) ? state.folioKey : browserEntryKey(win);
+}
+
 /**
  * What views need of navigation. The app implements it over the URL hash (Navigation below);
  * the embeddable widget keeps its routes in memory (src/widget/memory-navigation.svelte.ts).
@@ -65,6 +78,8 @@ export interface FolioNavigation {
   readonly visit: number;
   readonly restoring: EntrySnapshot | null;
   setShown(shown: number): void;
+  /** A page's disclosure opened or closed, kept with the entry: coming back, the page is laid out as it was. */
+  setExpanded(expanded: boolean): void;
   /**
    * The page's way to name the reader's place when they leave (kept with the scroll position);
    * returns its removal.
@@ -128,6 +143,11 @@ export class Navigation implements FolioNavigation {
   setShown(shown: number): void {
     const snap = this.#snapshots.get(this.#key) ?? { y: 0, shown };
     this.#snapshots.set(this.#key, { ...snap, shown });
+  }
+
+  setExpanded(expanded: boolean): void {
+    const snap = this.#snapshots.get(this.#key) ?? { y: 0, shown: 0 };
+    this.#snapshots.set(this.#key, { ...snap, expanded });
   }
 
   /**
@@ -206,15 +226,14 @@ export class Navigation implements FolioNavigation {
   }
 
   #arrive(): void {
-    const state: unknown = this.#window.history.state;
-    if (isEntryState(state)) {
-      this.#key = state.folioKey;
-      this.#restoring = this.#snapshots.get(this.#key) ?? null;
+    const key = currentEntryKey(this.#window);
+    if (key) {
+      this.#key = key;
+      this.#restoring = this.#snapshots.get(key) ?? null;
     } else {
-      const key = browserEntryKey(this.#window);
-      this.#key = key ?? newKey();
-      this.#restoring = key ? (this.#snapshots.get(key) ?? null) : null;
-      if (!key) this.#window.history.replaceState({ folioKey: this.#key } satisfies EntryState, '');
+      this.#key = newKey();
+      this.#restoring = null;
+      this.#window.history.replaceState({ folioKey: this.#key } satisfies EntryState, '');
     }
     this.route = parseHash(this.#window.location.hash);
     this.visit += 1;
@@ -225,7 +244,12 @@ export class Navigation implements FolioNavigation {
     const y = this.#window.scrollY;
     // At the top there is nothing to anchor (and no layout to read on every search's URL change).
     const anchor = y > 0 ? this.#anchor?.() : null;
-    this.#snapshots.set(this.#key, { y, shown: snap?.shown ?? 0, ...(anchor ? { anchor } : {}) });
+    this.#snapshots.set(this.#key, {
+      y,
+      shown: snap?.shown ?? 0,
+      ...(anchor ? { anchor } : {}),
+      ...(snap?.expanded ? { expanded: true } : {}),
+    });
     // Oldest entries go first: a Map iterates in insertion order.
     while (this.#snapshots.size > MAX_REMEMBERED) {
       const oldest = this.#snapshots.keys().next().value;

@@ -18,6 +18,7 @@ export class MemoryNavigation implements FolioNavigation {
 
   /** Scroll and list sizes are the widget's own business (see WidgetApp), not the history's. */
   setShown(): void {}
+  setExpanded(): void {}
   anchorWith(): () => void {
     return () => {};
   }

@@ -7,7 +7,16 @@ import { CORPORA } from './paths.ts';
 
 export const LIST_SIZE = 20_000;
 export const UNDATED = 2;
-export const CATEGORIES = ['Alpha', 'Beta', 'Gamma', 'Delta'];
+/** Four large categories (every fifth article aside), then sixteen small ones of growing size. */
+export const CATEGORIES = [
+  'Alpha',
+  'Beta',
+  'Gamma',
+  'Delta',
+  ...'Epsilon Zeta Eta Theta Iota Kappa Lambda Mu Nu Xi Omicron Pi Rho Sigma Tau Upsilon'.split(' '),
+];
+const LARGE = 4;
+const SMALL_CYCLE = 256;
 export const LISTS_DIR = join(CORPORA, `lists-${LIST_SIZE}`);
 export const LISTS_SOURCE = join(CORPORA, `lists-${LIST_SIZE}.json`);
 const DAY_MS = 86_400_000;
@@ -28,7 +37,7 @@ export function synthetic(i: number): Synthetic & { lang: string; body: string[]
     id: `list-${String(i).padStart(5, '0')}`,
     title: `Article ${i}: ${words}`,
     date: dated ? new Date(i * DAY_MS).toISOString().slice(0, 10) : null,
-    category: CATEGORIES[i % CATEGORIES.length]!,
+    category: CATEGORIES[i % 5 === 0 ? LARGE + Math.floor(Math.sqrt((i / 5) % SMALL_CYCLE)) : i % LARGE]!,
     lang: 'en',
     body: [`Body of article ${i}. ${words}.`],
     ...(i % 2 === 0 ? { summary: `Summary of article ${i}: ${words} ${words}.` } : {}),

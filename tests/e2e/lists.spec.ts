@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveCorpus } from './helpers.ts';
-import { LIST_SIZE, LISTS_DIR as DIR, synthetic, UNDATED, type Synthetic } from './lists-corpus.ts';
+import { CATEGORIES, LIST_SIZE, LISTS_DIR as DIR, synthetic, UNDATED, type Synthetic } from './lists-corpus.ts';
 
 /** Fewer than this many rows in the DOM proves the list is virtualized. */
 const MAX_DOM_ROWS = 100;
@@ -109,6 +109,34 @@ test.describe(() => {
     await expect(target).toHaveText(latest[position - 1]!.title);
     await expect(row(page, position)).toBeInViewport();
     expect(Math.abs((await page.evaluate(() => window.scrollY)) - before)).toBeLessThan(5);
+  });
+
+  test('home shows the twelve largest categories, all twenty on request, still open when coming back', async () => {
+    await page.goto('./#/');
+    await expect(page.getByRole('heading', { level: 1, name: 'Latest articles' })).toBeVisible();
+    const index = page.getByRole('navigation', { name: 'Categories' });
+    const names = async () => (await index.getByRole('link').allTextContents()).map((text) => text.split(' ')[0]);
+    const sizes = new Map<string, number>();
+    for (const a of all) sizes.set(a.category, (sizes.get(a.category) ?? 0) + 1);
+    const byName = [...CATEGORIES].sort((a, b) => a.localeCompare(b));
+    const largest = [...CATEGORIES].sort((a, b) => sizes.get(b)! - sizes.get(a)!).slice(0, 12);
+    await expect.poll(names).toEqual(byName.filter((name) => largest.includes(name)));
+    const toggle = index.getByRole('button', { name: 'All 20 categories' });
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await toggle.click();
+    await expect.poll(names).toEqual(byName);
+    await expect(index.getByRole('button', { name: 'Fewer categories' })).toHaveAttribute('aria-expanded', 'true');
+
+    // The smallest category, hidden at first: its page, then back to the list laid out as it was.
+    await index.getByRole('link', { name: /^Epsilon/ }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Category: Epsilon');
+    await expect(page.locator('p.count')).toHaveText(`${sizes.get('Epsilon')} articles`);
+    await page.goBack();
+    await expect(page.getByRole('heading', { level: 1, name: 'Latest articles' })).toBeVisible();
+    await expect.poll(names).toEqual(byName);
+    await index.getByRole('button', { name: 'Fewer categories' }).click();
+    await expect(index.getByRole('link')).toHaveCount(12);
+    await expect(index.getByRole('link', { name: /^Epsilon/ })).toHaveCount(0);
   });
 
   test('a category list reads any position of its index, end included', async () => {
