@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { currentEntryKey, Navigation } from '../../src/state/navigation.svelte.ts';
 
 /** A window without the Navigation API (jsdom has none: the fallback Firefox and Safari used to need). */
-function open(hash = '#/'): { win: Window; nav: Navigation } {
+function open(hash = '#/'): { win: Window; nav: Navigation; event: (type: string) => Event } {
   const { window } = new JSDOM('<!doctype html><body></body>', { url: `https://folio.test/${hash}` });
   const win = window as unknown as Window;
-  return { win, nav: new Navigation(win) };
+  return { win, nav: new Navigation(win), event: (type) => new window.Event(type) };
 }
 
 /** Sets the hash and waits for the hashchange the page sees. */
@@ -51,17 +51,17 @@ describe('Navigation (history entries and what they keep)', () => {
   });
 
   it('writes the positions to sessionStorage when the page is hidden or goes, not at every navigation', async () => {
-    const { win, nav } = open();
+    const { win, nav, event } = open();
     nav.setShown(20);
     await go(win, '#/archive');
     expect(win.sessionStorage.getItem('folio:scroll')).toBeNull();
-    win.dispatchEvent(new win.Event('pagehide'));
+    win.dispatchEvent(event('pagehide'));
     const saved = JSON.parse(win.sessionStorage.getItem('folio:scroll') ?? '[]') as [string, { shown: number }][];
     expect(saved.map(([, snap]) => snap.shown)).toContain(20);
 
     win.sessionStorage.clear();
     Object.defineProperty(win.document, 'visibilityState', { value: 'hidden', configurable: true });
-    win.document.dispatchEvent(new win.Event('visibilitychange'));
+    win.document.dispatchEvent(event('visibilitychange'));
     expect(win.sessionStorage.getItem('folio:scroll')).not.toBeNull();
   });
 });
