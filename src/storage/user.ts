@@ -37,12 +37,24 @@ export async function listSaved(db: FolioDatabase): Promise<SavedArticle[]> {
   return all.filter(isSavedArticle).reverse();
 }
 
+/**
+ * Saving and removing are shown at once (UserData is optimistic), so the write is committed at once
+ * too (`commit()`, as putHistory below), rather than left to auto-commit after its request's round
+ * trip: a reader who reloads right after the tap must find what the page showed. (CI once saw a
+ * removed article come back after a reload; not reproduced on demand, so no test shows this fix.)
+ */
 export async function putSaved(db: FolioDatabase, item: SavedArticle): Promise<void> {
-  await db.put('saved', item);
+  const tx = db.transaction('saved', 'readwrite');
+  const put = tx.store.put(item);
+  tx.commit();
+  await Promise.all([put, tx.done]);
 }
 
 export async function deleteSaved(db: FolioDatabase, id: string): Promise<void> {
-  await db.delete('saved', id);
+  const tx = db.transaction('saved', 'readwrite');
+  const removed = tx.store.delete(id);
+  tx.commit();
+  await Promise.all([removed, tx.done]);
 }
 
 export async function listHistory(db: FolioDatabase): Promise<HistoryEntry[]> {
