@@ -141,13 +141,16 @@ export class Navigation implements FolioNavigation {
 
   /** Lists report how many items they show, so coming back shows as many. */
   setShown(shown: number): void {
-    const snap = this.#snapshots.get(this.#key) ?? { y: 0, shown };
-    this.#snapshots.set(this.#key, { ...snap, shown });
+    this.#update({ shown });
   }
 
   setExpanded(expanded: boolean): void {
-    const snap = this.#snapshots.get(this.#key) ?? { y: 0, shown: 0 };
-    this.#snapshots.set(this.#key, { ...snap, expanded });
+    this.#update({ expanded });
+  }
+
+  /** Changes the current entry's snapshot, keeping what the change does not name. */
+  #update(change: Partial<EntrySnapshot>): void {
+    this.#snapshots.set(this.#key, { y: 0, shown: 0, ...this.#snapshots.get(this.#key), ...change });
   }
 
   /**
@@ -240,16 +243,10 @@ export class Navigation implements FolioNavigation {
   }
 
   #save(): void {
-    const snap = this.#snapshots.get(this.#key);
     const y = this.#window.scrollY;
     // At the top there is nothing to anchor (and no layout to read on every search's URL change).
     const anchor = y > 0 ? this.#anchor?.() : null;
-    this.#snapshots.set(this.#key, {
-      y,
-      shown: snap?.shown ?? 0,
-      ...(anchor ? { anchor } : {}),
-      ...(snap?.expanded ? { expanded: true } : {}),
-    });
+    this.#update({ y, anchor: anchor ?? undefined });
     // Oldest entries go first: a Map iterates in insertion order.
     while (this.#snapshots.size > MAX_REMEMBERED) {
       const oldest = this.#snapshots.keys().next().value;

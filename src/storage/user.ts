@@ -1,4 +1,5 @@
-import type { FolioDatabase, HistoryEntry, SavedArticle } from './db.ts';
+import type { IDBPObjectStore } from 'idb';
+import type { FolioDatabase, FolioDB, HistoryEntry, SavedArticle } from './db.ts';
 
 /** How many history entries are kept; older ones are dropped. */
 export const HISTORY_LIMIT = 200;
@@ -38,23 +39,28 @@ export async function listSaved(db: FolioDatabase): Promise<SavedArticle[]> {
 }
 
 /**
- * Saving and removing are shown at once (UserData is optimistic), so the write is committed at once
- * too (`commit()`, as putHistory below), rather than left to auto-commit after its request's round
- * trip: a reader who reloads right after the tap must find what the page showed. (CI once saw a
- * removed article come back after a reload; not reproduced on demand, so no test shows this fix.)
+ * One write in a transaction of its own, committed at once (`commit()`) rather than left to
+ * auto-commit after the request's round trip: a write made as the page goes (a reload, a closed
+ * tab) or just before (UserData shows a save at once) would otherwise be lost with the page.
  */
-export async function putSaved(db: FolioDatabase, item: SavedArticle): Promise<void> {
-  const tx = db.transaction('saved', 'readwrite');
-  const put = tx.store.put(item);
+async function writeAtOnce<Name extends 'saved' | 'history'>(
+  db: FolioDatabase,
+  name: Name,
+  write: (store: IDBPObjectStore<FolioDB, [Name], Name, 'readwrite'>) => Promise<unknown>,
+): Promise<void> {
+  const tx = db.transaction(name, 'readwrite');
+  const done = write(tx.store);
   tx.commit();
-  await Promise.all([put, tx.done]);
+  await Promise.all([done, tx.done]);
+}
+
+/** Committed at once (writeAtOnce): CI once saw a removed article come back after a reload. */
+export async function putSaved(db: FolioDatabase, item: SavedArticle): Promise<void> {
+  await writeAtOnce(db, 'saved', (store) => store.put(item));
 }
 
 export async function deleteSaved(db: FolioDatabase, id: string): Promise<void> {
-  const tx = db.transaction('saved', 'readwrite');
-  const removed = tx.store.delete(id);
-  tx.commit();
-  await Promise.all([removed, tx.done]);
+  await writeAtOnce(db, 'saved', (store) => store.delete(id));
 }
 
 export async function listHistory(db: FolioDatabase): Promise<HistoryEntry[]> {
@@ -63,16 +69,12 @@ export async function listHistory(db: FolioDatabase): Promise<HistoryEntry[]> {
 }
 
 /**
- * Records a reading position, dropping the oldest entries past HISTORY_LIMIT. The position has a
- * transaction of its own, committed at once (`commit()`): it is often written as the page goes
- * away (a reload, a closed tab), and a transaction that waited for the trimming's round trips, or
- * for the event loop to auto-commit, would be lost with the page.
+ * Records a reading position, dropping the oldest entries past HISTORY_LIMIT. The position is
+ * committed at once (writeAtOnce), before the trimming: it is often written as the page goes away,
+ * and a transaction that waited for the trimming's round trips would be lost with the page.
  */
 export async function putHistory(db: FolioDatabase, entry: HistoryEntry): Promise<void> {
-  const tx = db.transaction('history', 'readwrite');
-  const put = tx.store.put(entry);
-  tx.commit();
-  await Promise.all([put, tx.done]);
+  await writeAtOnce(db, 'history', (store) => store.put(entry));
   await trimHistory(db);
 }
 
