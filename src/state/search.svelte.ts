@@ -35,7 +35,9 @@ const noArticle: MissingArticle = () => Promise.resolve(undefined);
 
 /** The search page's query, filters and results; the URL mirrors the params. */
 export class SearchState {
-  params = $state<SearchParams>({ q: '' });
+  #params = $state<SearchParams>({ q: '' });
+  /** Params searched for and not shown yet (`run`'s `next`). */
+  #pending: SearchParams | undefined;
   items = $state.raw<ResultItem[]>([]);
   total = $state(0);
   /** The params the shown results answer (they lag `params` while typing). */
@@ -59,7 +61,22 @@ export class SearchState {
     this.#articles = articles;
     this.#backend = backend;
     this.#missing = missing;
-    this.params = params;
+    this.#params = params;
+  }
+
+  /** What the form shows. Setting it (the reader's own edit) drops params still waiting for their answer. */
+  get params(): SearchParams {
+    return this.#params;
+  }
+
+  set params(value: SearchParams) {
+    this.#pending = undefined;
+    this.#params = value;
+  }
+
+  /** The params last asked for: those waiting for their answer, or else the form's. */
+  get latest(): SearchParams {
+    return this.#pending ?? this.#params;
   }
 
   /** Runs the search for the current params after the debounce (now when `immediate`). */
@@ -69,10 +86,23 @@ export class SearchState {
     else this.#timer = setTimeout(() => void this.run(), SEARCH_DEBOUNCE_MS);
   }
 
-  async run(limit = RESULTS_PER_PAGE): Promise<void> {
-    const params = $state.snapshot(this.params);
+  /**
+   * Searches for `next`, or else for the params still waiting or the current ones. Params given here
+   * become the form's only with their answer, or once the search is marked busy: a new visit paints
+   * once, form and results together, and no frame sits between the search and its answer on the
+   * main thread (issue #7).
+   */
+  async run(limit = RESULTS_PER_PAGE, next?: SearchParams): Promise<void> {
+    if (next) this.#pending = next;
+    const params = this.#pending ?? $state.snapshot(this.params);
     const generation = ++this.#generation;
+    const adopt = (): void => {
+      if (generation !== this.#generation || this.#pending !== params) return;
+      this.#pending = undefined;
+      this.#params = params;
+    };
     if (params.q.trim() === '') {
+      adopt();
       // Also when a slower search is still on its way: it no longer speaks for the page (its
       // `finally` leaves the flags to the newer run, which is this one).
       this.items = [];
@@ -83,6 +113,7 @@ export class SearchState {
       return;
     }
     const busy = setTimeout(() => {
+      adopt();
       if (generation === this.#generation) this.searching = true;
     }, BUSY_DELAY_MS);
     try {
@@ -97,6 +128,7 @@ export class SearchState {
       const articles = await Promise.all(result.hits.map((hit, i) => stored[i] ?? this.#missing(hit)));
       // A newer search started meanwhile: its answer wins.
       if (generation !== this.#generation) return;
+      adopt();
       this.items = result.hits.flatMap((hit, i) => {
         const article = articles[i];
         return article ? [{ hit, article }] : [];
@@ -106,6 +138,7 @@ export class SearchState {
       this.answered = params;
       this.error = null;
     } catch (err) {
+      adopt();
       if (generation === this.#generation) this.error = err;
     } finally {
       clearTimeout(busy);

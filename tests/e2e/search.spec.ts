@@ -154,6 +154,46 @@ test('a hash change re-runs the search in place: the field keeps focus, and back
   await expect(box).toHaveAttribute('data-probe', 'kept');
 });
 
+test('back and forward between searches paint the field and its results together, never one over the other', async ({
+  page,
+}) => {
+  await openHome(page);
+  await page.goto('./#/search?q=coral');
+  const box = page.getByRole('searchbox', { name: 'Search articles' });
+  const summary = page.locator('.summary[role="status"]');
+  await expect(summary).toContainText('“coral”');
+  // What each animation frame is about to paint: the field's query and the query the summary speaks of.
+  const watch = () =>
+    page.evaluate(() => {
+      const frames: [string, string][] = [];
+      (window as unknown as { __frames: typeof frames }).__frames = frames;
+      const look = (): void => {
+        const field = document.querySelector<HTMLInputElement>('input[type="search"]');
+        const said = document.querySelector('.summary[role="status"]')?.textContent ?? '';
+        frames.push([field?.value ?? '', /“([^”]*)”/.exec(said)?.[1] ?? '']);
+        requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
+  const painted = () => page.evaluate(() => (window as unknown as { __frames: [string, string][] }).__frames);
+  // A slower CPU, as on a phone, leaves room for a frame between a search and its answer.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await watch();
+  await page.evaluate(() => (location.hash = '#/search?q=telescope'));
+  await expect(summary).toContainText('“telescope”');
+  await expect(box).toHaveValue('telescope');
+  await page.goBack();
+  await expect(summary).toContainText('“coral”');
+  await expect(box).toHaveValue('coral');
+  await page.goForward();
+  await expect(summary).toContainText('“telescope”');
+  const frames = await painted();
+  // Frames were seen before, between and after the changes, and every one showed a field and results that agree.
+  expect(frames.map(([field]) => field)).toEqual(expect.arrayContaining(['coral', 'telescope']));
+  expect(frames.filter(([field, said]) => field !== said)).toEqual([]);
+});
+
 test('typing while a large corpus is imported and indexed is echoed at once, and the search then finds the article', async ({
   page,
 }) => {

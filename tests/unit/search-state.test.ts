@@ -79,3 +79,71 @@ describe('SearchState busy flag', () => {
     expect(state.answered).toEqual({ q: '' });
   });
 });
+
+describe('SearchState: a new visit shows its params with their answer', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps the form as it was until the answer, then shows the new params and results together', async () => {
+    const { backend, answer } = manualBackend();
+    const state = new SearchState(noArticles, backend, { q: 'coral' });
+    const run = state.run(undefined, { q: 'telescope', sort: 'date' });
+    await vi.advanceTimersByTimeAsync(BUSY_DELAY_MS - 20);
+    expect(state.params).toEqual({ q: 'coral' });
+    expect(state.latest).toEqual({ q: 'telescope', sort: 'date' });
+    answer();
+    await run;
+    expect(state.params).toEqual({ q: 'telescope', sort: 'date' });
+    expect(state.answered).toEqual({ q: 'telescope', sort: 'date' });
+  });
+
+  it('shows the new params once the search is marked busy, when the answer is slow', async () => {
+    const { backend, answer } = manualBackend();
+    const state = new SearchState(noArticles, backend, { q: 'coral' });
+    const run = state.run(undefined, { q: 'telescope' });
+    await vi.advanceTimersByTimeAsync(BUSY_DELAY_MS + 1);
+    expect(state.params).toEqual({ q: 'telescope' });
+    expect(state.searching).toBe(true);
+    answer();
+    await run;
+    expect(state.searching).toBe(false);
+  });
+
+  it('an empty query is shown at once', async () => {
+    const { backend } = manualBackend();
+    const state = new SearchState(noArticles, backend, { q: 'coral' });
+    await state.run(undefined, { q: '' });
+    expect(state.params).toEqual({ q: '' });
+  });
+
+  it('the reader’s own edit meanwhile is kept: the answer does not put the visit’s params back', async () => {
+    const { backend, answer } = manualBackend();
+    const state = new SearchState(noArticles, backend, { q: 'coral' });
+    const run = state.run(undefined, { q: 'telescope' });
+    state.params = { ...state.latest, q: 'telescopes' };
+    answer();
+    await run;
+    expect(state.params).toEqual({ q: 'telescopes' });
+    await vi.advanceTimersByTimeAsync(BUSY_DELAY_MS + 1);
+    expect(state.params).toEqual({ q: 'telescopes' });
+  });
+
+  it('a newer visit wins, and a search run meanwhile without params looks for the waiting ones', async () => {
+    const searched: string[] = [];
+    const { backend, answer } = manualBackend();
+    const recording: SearchBackend = { search: (q, options) => (searched.push(q), backend.search(q, options)) };
+    const state = new SearchState(noArticles, recording, { q: 'coral' });
+    const first = state.run(undefined, { q: 'telescope' });
+    const second = state.run(undefined, { q: 'tide' });
+    const refresh = state.run();
+    expect(searched).toEqual(['telescope', 'tide', 'tide']);
+    answer();
+    await first;
+    expect(state.params).toEqual({ q: 'coral' });
+    answer();
+    answer();
+    await Promise.all([second, refresh]);
+    expect(state.params).toEqual({ q: 'tide' });
+    expect(state.answered).toEqual({ q: 'tide' });
+  });
+});
