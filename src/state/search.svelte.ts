@@ -51,6 +51,9 @@ export class SearchState {
   readonly #missing: MissingArticle;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #generation = 0;
+  /** Searches posted and not settled. */
+  #inFlight = 0;
+  #waiting: (() => void)[] = [];
 
   constructor(
     articles: ArticleReader,
@@ -116,6 +119,7 @@ export class SearchState {
       adopt();
       if (generation === this.#generation) this.searching = true;
     }, BUSY_DELAY_MS);
+    this.#inFlight++;
     try {
       const filters: NonNullable<SearchOptions['filters']> = {};
       if (params.category) filters.category = params.category;
@@ -143,8 +147,24 @@ export class SearchState {
     } finally {
       clearTimeout(busy);
       if (generation === this.#generation) this.searching = false;
+      if (--this.#inFlight === 0) {
+        const waiting = this.#waiting;
+        this.#waiting = [];
+        for (const resume of waiting) resume();
+      }
     }
   }
+
+  /**
+   * Holds work for the results shown while a search is on its way (a `Hold`: true, and `resume`
+   * runs once none is). The shown results' leftover rows and snippets then do not sit between the
+   * worker's answer and the main thread: the answer may replace them anyway (issue #7).
+   */
+  readonly holdWhileSearching = (resume: () => void): boolean => {
+    if (this.#inFlight === 0) return false;
+    this.#waiting.push(resume);
+    return true;
+  };
 
   get hasMore(): boolean {
     return this.items.length < this.total;
@@ -156,6 +176,7 @@ export class SearchState {
 
   dispose(): void {
     clearTimeout(this.#timer);
+    this.#waiting = [];
     this.#generation++;
   }
 }

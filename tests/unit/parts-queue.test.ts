@@ -60,3 +60,44 @@ describe('PartsQueue (snippets filled after the results)', () => {
     expect(made).toEqual(['b']);
   });
 });
+
+describe('PartsQueue held by a search on its way', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('waits while held and fills once resumed, in order', () => {
+    let held = true;
+    let resume: (() => void) | undefined;
+    const queue = new PartsQueue(
+      10,
+      () => 0,
+      (next) => (held ? ((resume = next), true) : false),
+    );
+    const elements = Array.from({ length: 2 }, () => document.createElement('p'));
+    elements.forEach((element, i) => queue.fill(false, () => parts(`row ${i}`))(element));
+    vi.runAllTimers();
+    expect(elements.map((e) => e.textContent)).toEqual(['', '']);
+    expect(queue.pending).toBe(2);
+    held = false;
+    resume?.();
+    vi.runAllTimers();
+    expect(elements.map((e) => e.textContent)).toEqual(['row 0 match', 'row 1 match']);
+  });
+
+  it('a resume after dispose fills nothing', () => {
+    let resume: (() => void) | undefined;
+    const queue = new PartsQueue(
+      10,
+      () => 0,
+      (next) => ((resume = next), true),
+    );
+    const element = document.createElement('p');
+    let made = 0;
+    queue.fill(false, () => (made++, parts('late')))(element);
+    vi.runAllTimers();
+    queue.dispose();
+    resume?.();
+    vi.runAllTimers();
+    expect(made).toBe(0);
+  });
+});

@@ -147,3 +147,37 @@ describe('SearchState: a new visit shows its params with their answer', () => {
     expect(state.answered).toEqual({ q: 'tide' });
   });
 });
+
+describe('SearchState holds work for the results shown while a search is on its way', () => {
+  it('holds nothing when idle; holds during a search and resumes each waiter once all have settled', async () => {
+    const { backend, answer } = manualBackend();
+    const state = new SearchState(noArticles, backend, { q: 'coral' });
+    const resumed: string[] = [];
+    expect(state.holdWhileSearching(() => resumed.push('idle'))).toBe(false);
+    const first = state.run();
+    const second = state.run(undefined, { q: 'telescope' });
+    expect(state.holdWhileSearching(() => resumed.push('a'))).toBe(true);
+    expect(state.holdWhileSearching(() => resumed.push('b'))).toBe(true);
+    answer();
+    await first;
+    expect(resumed).toEqual([]);
+    answer();
+    await second;
+    expect(resumed).toEqual(['a', 'b']);
+    expect(state.holdWhileSearching(() => resumed.push('c'))).toBe(false);
+  });
+
+  it('a failed search resumes them too', async () => {
+    const state = new SearchState(
+      noArticles,
+      { search: () => Promise.reject(new Error('worker gone')) },
+      { q: 'coral' },
+    );
+    const resumed: string[] = [];
+    const run = state.run();
+    expect(state.holdWhileSearching(() => resumed.push('a'))).toBe(true);
+    await run;
+    expect(resumed).toEqual(['a']);
+    expect(state.error).toBeInstanceOf(Error);
+  });
+});

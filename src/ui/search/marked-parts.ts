@@ -18,6 +18,12 @@ export function showParts(element: HTMLElement, parts: readonly MarkedPart[]): v
   );
 }
 
+/**
+ * Whether work for the page shown must wait (a newer search is on its way: its answer should not
+ * queue behind fills it may replace); when it does, it calls `resume` once the wait is over.
+ */
+export type Hold = (resume: () => void) => boolean;
+
 /** Milliseconds of filling per task: above it, the queue yields to the page until its next task. */
 export const FILL_BUDGET_MS = 10;
 
@@ -31,11 +37,14 @@ export class PartsQueue {
   readonly #jobs = new Set<() => void>();
   readonly #budgetMs: number;
   readonly #now: () => number;
+  readonly #hold: Hold;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(budgetMs = FILL_BUDGET_MS, now: () => number = () => performance.now()) {
+  /** `hold`: asked before each task of filling; when it holds, the queue waits for its call back. */
+  constructor(budgetMs = FILL_BUDGET_MS, now: () => number = () => performance.now(), hold: Hold = () => false) {
     this.#budgetMs = budgetMs;
     this.#now = now;
+    this.#hold = hold;
   }
 
   /**
@@ -72,8 +81,13 @@ export class PartsQueue {
     this.#timer ??= setTimeout(this.#run, 0);
   }
 
+  readonly #resume = (): void => {
+    if (this.#jobs.size > 0) this.#schedule();
+  };
+
   readonly #run = (): void => {
     this.#timer = undefined;
+    if (this.#hold(this.#resume)) return;
     const deadline = this.#now() + this.#budgetMs;
     for (const job of this.#jobs) {
       this.#jobs.delete(job);
