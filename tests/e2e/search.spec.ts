@@ -194,6 +194,37 @@ test('back and forward between searches paint the field and its results together
   expect(frames.filter(([field, said]) => field !== said)).toEqual([]);
 });
 
+test('the search page comes back from home with no empty frame in between, and its filters follow', async ({
+  page,
+}) => {
+  await openHome(page);
+  await page.goto('./#/search?q=coral');
+  await expect(page.getByLabel('Category')).toBeVisible();
+  await page.goto('./#/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Latest articles');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  // The heading each animation frame is about to paint, from the click to the search page.
+  await page.evaluate(() => {
+    const frames: string[] = [];
+    (window as unknown as { __frames: string[] }).__frames = frames;
+    const look = (): void => {
+      frames.push(document.querySelector('main h1')?.textContent?.trim() ?? '(none)');
+      if (frames.at(-1) !== 'Search') requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+  await page.evaluate(() => (location.hash = '#/search?q=telescope'));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Search');
+  const frames = await page.evaluate(() => (window as unknown as { __frames: string[] }).__frames);
+  expect(frames.at(-1)).toBe('Search');
+  expect(frames.filter((heading) => heading !== 'Latest articles' && heading !== 'Search')).toEqual([]);
+  // The filters come after the page's first frame, and work.
+  await page.getByLabel('Sort by').selectOption('date');
+  await expect(page).toHaveURL(/sort=date/);
+  await expect(results(page).getByRole('link').first()).toBeVisible();
+});
+
 test('typing while a large corpus is imported and indexed is echoed at once, and the search then finds the article', async ({
   page,
 }) => {

@@ -1,5 +1,6 @@
 import type { Attachment } from 'svelte/attachments';
 import type { MarkedPart } from '../../search/highlight.ts';
+import { afterPaint } from '../common/after-paint.ts';
 
 /**
  * Fills the element with the highlighter's parts: text nodes, and bare `<mark>` elements holding
@@ -38,7 +39,8 @@ export class PartsQueue {
   readonly #budgetMs: number;
   readonly #now: () => number;
   readonly #hold: Hold;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the next task of filling, when one is planned. */
+  #next: (() => void) | undefined;
 
   /** `hold`: asked before each task of filling; when it holds, the queue waits for its call back. */
   constructor(budgetMs = FILL_BUDGET_MS, now: () => number = () => performance.now(), hold: Hold = () => false) {
@@ -72,13 +74,13 @@ export class PartsQueue {
   }
 
   dispose(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#next?.();
+    this.#next = undefined;
     this.#jobs.clear();
   }
 
   #schedule(): void {
-    this.#timer ??= setTimeout(this.#run, 0);
+    this.#next ??= afterPaint(this.#run);
   }
 
   readonly #resume = (): void => {
@@ -86,7 +88,7 @@ export class PartsQueue {
   };
 
   readonly #run = (): void => {
-    this.#timer = undefined;
+    this.#next = undefined;
     if (this.#hold(this.#resume)) return;
     const deadline = this.#now() + this.#budgetMs;
     for (const job of this.#jobs) {
