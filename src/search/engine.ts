@@ -265,6 +265,13 @@ export class Engine {
    */
   postingLists: FieldPostings[] | null = null;
   typoBuckets: TypoBuckets | null = null;
+  /**
+   * A word's typo neighbours, by word, as found last (`typoNeighbours`): finding them scans every term
+   * of about its length, a quarter of a search's time, and a reader's searches share their words
+   * (each key typed searches again; "the" and "said" are in many). Emptied whenever the forward index
+   * grows, since new terms and counts change the answer.
+   */
+  readonly typoNeighbourCache = new Map<string, readonly number[]>();
   // Scratch space for searches, reused: group bits per ord, stamps per ord, query slots per term id.
   masks = new Uint32Array(0);
   stamps = new Uint32Array(0);
@@ -339,6 +346,7 @@ function internCode(values: (string | null)[], value: string | null): number {
 /** Appends the terms of `text` to the forward index; returns its distinct terms, space-separated. */
 function appendField(engine: Engine, text: string, seen: Set<number>): string {
   seen.clear();
+  engine.typoNeighbourCache.clear();
   const distinct: string[] = [];
   scanTokens(text, (term, _start, _end, cjk) => {
     const id = internTerm(engine, term, cjk);
@@ -688,7 +696,23 @@ function bucketRange({ starts }: TypoBuckets, length: number): [number, number] 
   return [starts[length] ?? 0, starts[length + 1] ?? 0];
 }
 
-function typoNeighbours(engine: Engine, term: string, exactId: number | undefined): number[] {
+/** Typo neighbours kept for this many words at most (the oldest found goes first). */
+const TYPO_CACHE_WORDS = 512;
+
+function typoNeighbours(engine: Engine, term: string, exactId: number | undefined): readonly number[] {
+  const cache = engine.typoNeighbourCache;
+  const known = cache.get(term);
+  if (known) return known;
+  const found = findTypoNeighbours(engine, term, exactId);
+  if (cache.size >= TYPO_CACHE_WORDS) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(term, found);
+  return found;
+}
+
+function findTypoNeighbours(engine: Engine, term: string, exactId: number | undefined): number[] {
   const buckets = typoBuckets(engine);
   const { ids: candidates, signatures } = buckets;
   const signature = letterSignature(term);

@@ -288,6 +288,15 @@ describe('building', () => {
     expect(ids(partial, 'zebra')).toEqual(['en-zebra-title']);
   });
 
+  it('finds a typo’s neighbours added after an earlier search of the same word (the kept neighbours are dropped)', () => {
+    const engine = build(DOCS.slice(0, 2));
+    expect(ids(engine, 'zebrra')).toEqual(['en-zebra-title']);
+    const zebras = DOCS.find((doc) => doc.id === 'en-zebra-title');
+    if (!zebras) throw new Error('no test article');
+    addArticles(engine, [{ ...zebras, id: 'en-zebrra-later', ord: 99, title: 'Zebrr crossing', text: 'A zebrr.' }]);
+    expect(ids(engine, 'zebrra')).toEqual(expect.arrayContaining(['en-zebra-title', 'en-zebrra-later']));
+  });
+
   it('replaces an article added again under the same ord', () => {
     const engine = build();
     const first = DOCS[0];
