@@ -114,6 +114,8 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Cor
             resolve: resolveSource,
             log: (line) => log(`  ${corpus.name}: ${line}`),
             phase: phases.forCorpus(corpus.name),
+            // The report attributes the first run's long tasks only.
+            attribute: run === 1,
           });
           runs.get(corpus.name)!.push(figures);
           // Kept as it goes: a run stopped later (a timeout, a killed bench) still leaves these figures.
