@@ -96,7 +96,8 @@ export class SearchState {
    * main thread (issue #7).
    */
   async run(limit = RESULTS_PER_PAGE, next?: SearchParams): Promise<void> {
-    if (next) this.#pending = next;
+    // A copy: a visit's params may be the router's reactive route.
+    if (next) this.#pending = $state.snapshot(next);
     const params = this.#pending ?? $state.snapshot(this.params);
     const generation = ++this.#generation;
     const adopt = (): void => {
